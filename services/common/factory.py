@@ -1,0 +1,41 @@
+"""The part of every service's `create_app` that is the same everywhere."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .errors import register_error_handlers
+from .request_log import init_request_logging
+from .settings import load_config
+
+
+def create_base_app(
+    import_name: str,
+    service: str,
+    defaults: Mapping[str, Any],
+    from_env: Callable[[], Mapping[str, Any]],
+    overrides: Mapping[str, Any] | None = None,
+    db: Any = None,
+) -> Flask:
+    """A Flask app with config loaded, proxy headers trusted, JSON request logs and problem+json."""
+    app = Flask(import_name)
+    load_config(app, defaults, from_env, overrides)
+    app.config.setdefault("SERVICE_NAME", service)
+    proxies = int(app.config.get("PROXY_COUNT", 2))
+    if proxies > 0:
+        # Trust exactly as many X-Forwarded-* hops as sit in front of us (nginx, gateway).
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app,
+            x_for=proxies,
+            x_proto=proxies,
+            x_host=proxies,
+            x_port=proxies,
+            x_prefix=0,
+        )
+    init_request_logging(app, service)
+    register_error_handlers(app, db)
+    return app

@@ -1,0 +1,62 @@
+"""flask-smorest wired to problem+json, with the interactive docs served from the package."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+from flask import Blueprint, Flask, send_from_directory
+from flask_smorest import Api
+from swagger_ui_bundle import swagger_ui_path  # type: ignore[import-untyped]
+from werkzeug.exceptions import HTTPException
+
+from .errors import http_exception_to_problem
+
+
+class ProblemSchema(ma.Schema):
+    """RFC 9457 problem details (documentation only)."""
+
+    type = ma.fields.String()
+    title = ma.fields.String()
+    status = ma.fields.Integer()
+    detail = ma.fields.String()
+    request_id = ma.fields.String()
+    errors = ma.fields.Dict(metadata={"description": "per-field messages (validation)"})
+
+
+class ProblemApi(Api):
+    """An `Api` whose errors are problem+json, documented as such."""
+
+    ERROR_SCHEMA = ProblemSchema
+    DEFAULT_ERROR_RESPONSE_NAME = "DEFAULT_ERROR"
+
+    def handle_http_exception(self, error: HTTPException):  # type: ignore[no-untyped-def]
+        return http_exception_to_problem(error)
+
+
+def openapi_settings(service: str, prefix: str, version: str = "1.0") -> dict[str, Any]:
+    """Config keys that publish `<prefix>/openapi.json` and Swagger UI at `<prefix>/docs`."""
+    return {
+        "API_TITLE": f"{service} service",
+        "API_VERSION": version,
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": prefix,
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "OPENAPI_SWAGGER_UI_PATH": "docs",
+        # Served by this app (see `init_openapi`), so the docs work offline and under a strict CSP.
+        "OPENAPI_SWAGGER_UI_URL": f"{prefix}/docs-assets/",
+    }
+
+
+def init_openapi(app: Flask, prefix: str) -> ProblemApi:
+    """Create the service's `ProblemApi` and serve the Swagger UI assets it needs."""
+    api = ProblemApi(app, spec_kwargs={"servers": [{"url": "/"}]})
+    assets = Blueprint("swagger_assets", __name__)
+
+    @assets.get("/docs-assets/<path:filename>")
+    def swagger_asset(filename: str):  # type: ignore[no-untyped-def]
+        """Static files of the interactive API docs."""
+        return send_from_directory(swagger_ui_path, filename)
+
+    app.register_blueprint(assets, url_prefix=prefix)
+    return api

@@ -1,0 +1,26 @@
+"""Content service configuration: defaults and environment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from services.common.openapi import openapi_settings
+from services.common.settings import env_int, env_str, sqlite_url
+
+PREFIX = "/api/content"
+
+
+def defaults() -> dict[str, Any]:
+    """Safe development defaults."""
+    return {
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        **openapi_settings("Content", PREFIX),
+    }
+
+
+def from_env() -> dict[str, Any]:
+    """Settings read from the environment (see `.env.example`)."""
+    return {
+        "SQLALCHEMY_DATABASE_URI": env_str("CONTENT_DATABASE_URL", sqlite_url("content")),
+        "PROXY_COUNT": env_int("SERVICE_PROXY_COUNT", 2),
+    }
