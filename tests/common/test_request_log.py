@@ -1,0 +1,31 @@
+"""Request ids are adopted or assigned, echoed, and logged as one JSON line per request."""
+
+from __future__ import annotations
+
+import json
+
+
+def test_request_id_generated_when_absent(client):
+    response = client.get("/healthz")
+    assert len(response.headers["X-Request-ID"]) >= 16
+
+
+def test_request_id_adopted_from_caller(client):
+    response = client.get("/healthz", headers={"X-Request-ID": "edge-abc-123"})
+    assert response.headers["X-Request-ID"] == "edge-abc-123"
+
+
+def test_unsafe_request_id_replaced(client):
+    response = client.get("/healthz", headers={"X-Request-ID": "bad id with <script>"})
+    assert response.headers["X-Request-ID"] != "bad id with <script>"
+    assert " " not in response.headers["X-Request-ID"]
+
+
+def test_access_line_is_json_with_request_id(client, capsys):
+    client.get("/healthz", headers={"X-Request-ID": "trace-77"})
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line]
+    access = [line for line in lines if line.get("logger") == "access"]
+    assert access[-1]["request_id"] == "trace-77"
+    assert access[-1]["service"] == "sample"
+    assert access[-1]["status"] == 200
+    assert access[-1]["path"] == "/healthz"
