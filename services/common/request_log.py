@@ -26,8 +26,12 @@ def configure_logging(service: str, level: str = "INFO") -> None:
             static_fields={"service": service},
         )
     )
+    handler.set_name("json-stdout")
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    # Replace only our own handler (a second app in one process); leave others' alone.
+    for existing in [h for h in root.handlers if h.get_name() == "json-stdout"]:
+        root.removeHandler(existing)
+    root.addHandler(handler)
     root.setLevel(level.upper())
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from .conftest import build_app
+
 
 def test_request_id_generated_when_absent(client):
     response = client.get("/healthz")
@@ -21,7 +23,9 @@ def test_unsafe_request_id_replaced(client):
     assert " " not in response.headers["X-Request-ID"]
 
 
-def test_access_line_is_json_with_request_id(client, capsys):
+def test_access_line_is_json_with_request_id(capsys):
+    client = build_app().test_client()  # built after capsys, so its handler writes there
+    capsys.readouterr()
     client.get("/healthz", headers={"X-Request-ID": "trace-77"})
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line]
     access = [line for line in lines if line.get("logger") == "access"]
