@@ -1,0 +1,1 @@
+"""Infrastructure helpers: process definitions, nginx rendering and the local stack runner."""

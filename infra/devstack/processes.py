@@ -1,0 +1,92 @@
+"""The one place that says how each platform process is started.
+
+`make run` renders these into a Procfile for honcho, the end-to-end harness starts them with
+`subprocess`, and docker-compose.yml mirrors them (tests/infra checks the mirror).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+GUNICORN_CONF = "infra/gunicorn.conf.py"
+WEB_SERVICES = ("auth", "content", "quiz", "gateway")
+DB_SERVICES = ("auth", "content", "quiz")
+DEFAULT_PORTS = {"nginx": 8080, "gateway": 8000, "auth": 8001, "content": 8002, "quiz": 8003}
+CELERY_APP = "services.quiz.worker:celery"
+CELERY_QUEUES = "quiz.sweep,quiz.reports"
+
+
+@dataclass(frozen=True)
+class ProcessSpec:
+    """A long-running process: its name, argv (run from the repo root) and extra environment."""
+
+    name: str
+    argv: tuple[str, ...]
+    env: Mapping[str, str] = field(default_factory=dict)
+
+
+def web_argv(service: str) -> tuple[str, ...]:
+    """The gunicorn command of one web service (bind comes from GUNICORN_BIND)."""
+    return ("gunicorn", "-c", GUNICORN_CONF, f"services.{service}.wsgi:app")
+
+
+def web(service: str, host: str, port: int) -> ProcessSpec:
+    """One web service under gunicorn, listening on `host:port`."""
+    return ProcessSpec(service, web_argv(service), {"GUNICORN_BIND": f"{host}:{port}"})
+
+
+def worker_argv() -> tuple[str, ...]:
+    """The Celery worker command (consumes the quiz queues)."""
+    return ("celery", "-A", CELERY_APP, "worker", "-Q", CELERY_QUEUES, "--loglevel", "INFO")
+
+
+def beat_argv(var_dir: Path | str) -> tuple[str, ...]:
+    """The Celery beat command; its schedule file lives under `var_dir`."""
+    schedule = f"{var_dir}/celerybeat-schedule"
+    return ("celery", "-A", CELERY_APP, "beat", "--schedule", schedule, "--loglevel", "INFO")
+
+
+def worker() -> ProcessSpec:
+    """The Celery worker."""
+    return ProcessSpec("worker", worker_argv())
+
+
+def beat(var_dir: Path | str) -> ProcessSpec:
+    """The Celery beat scheduler (a singleton)."""
+    return ProcessSpec("beat", beat_argv(var_dir))
+
+
+def before_start_commands() -> list[tuple[str, ...]]:
+    """Idempotent set-up run before the services start: migrations, keys, seed data."""
+    commands: list[tuple[str, ...]] = [
+        ("flask", "--app", f"services.{svc}.wsgi", "db", "upgrade") for svc in DB_SERVICES
+    ]
+    commands += [
+        ("flask", "--app", "services.auth.wsgi", "keys", "ensure"),
+        ("flask", "--app", "services.content.wsgi", "bank", "seed"),
+        ("flask", "--app", "services.quiz.wsgi", "quiz", "seed-templates"),
+    ]
+    return commands
+
+
+def redis_server(port: int, data_dir: Path | str) -> ProcessSpec:
+    """A private, non-persistent redis-server on loopback."""
+    argv = (
+        "redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+        "--appendonly", "no", "--dir", str(data_dir), "--maxmemory-policy", "noeviction",
+    )  # fmt: skip
+    return ProcessSpec("redis", argv)
+
+
+def nginx(prefix: Path | str, conf: Path | str) -> ProcessSpec:
+    """nginx in the foreground with its pid and temp files under `prefix`."""
+    argv = ("nginx", "-p", f"{prefix}/", "-c", str(conf), "-g", "daemon off;")
+    return ProcessSpec("nginx", argv)
+
+
+def oidc_mock(port: int) -> ProcessSpec:
+    """A local OpenID Connect provider standing in for Google (tests only)."""
+    return ProcessSpec("oidc", ("oidc-provider-mock", "--host", "127.0.0.1", "--port", str(port)))

@@ -1,0 +1,38 @@
+"""Gunicorn settings shared by every web service (`gunicorn -c infra/gunicorn.conf.py ...`).
+
+gthread workers keep upstream connections alive (a `sync` worker closes each one, which would
+make the gateway's connection pools useless); values come from the environment so compose,
+`make run` and the end-to-end tests tune them without editing this file.
+"""
+
+from __future__ import annotations
+
+import os
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "")
+    return int(raw) if raw.strip() else default
+
+
+bind = os.environ.get("GUNICORN_BIND") or f"127.0.0.1:{os.environ.get('PORT', '8000')}"
+worker_class = "gthread"
+workers = _int("GUNICORN_WORKERS", 2)
+threads = _int("GUNICORN_THREADS", 4)
+# The gateway's read timeout (HTTP_READ_TIMEOUT, 10 s) stays below this; nginx waits timeout + 5.
+timeout = _int("GUNICORN_TIMEOUT", 30)
+graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 20)
+keepalive = _int("GUNICORN_KEEPALIVE", 75)
+# The heartbeat file lives in memory: a slow disk (or a container's overlayfs) must not look
+# like a hung worker.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+# Recycle workers now and then so a slow leak never grows unbounded; jitter avoids all workers
+# restarting at once.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 200)
+# The apps write one JSON line per request themselves (with the request id).
+accesslog = None
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# Headers from nginx/the gateway are trusted by ProxyFix in the app, not by gunicorn.
+forwarded_allow_ips = "127.0.0.1"

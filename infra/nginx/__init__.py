@@ -1,0 +1,1 @@
+"""nginx configuration for the platform's edge: templates and their renderer."""

@@ -1,0 +1,1 @@
+"""The end-to-end harness: a whole platform on free ports, torn down after the session."""
