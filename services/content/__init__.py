@@ -13,6 +13,7 @@ from services.common.factory import create_base_app
 from services.common.health import database_check, register_health
 from services.common.openapi import init_openapi
 
+from . import cli, fts
 from .config import PREFIX, defaults, from_env
 from .extensions import db, migrate
 
@@ -21,8 +22,18 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the content service."""
     app = create_base_app(__name__, "content", defaults(), from_env, config, db=db)
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
+    migrate.init_app(
+        app,
+        db,
+        directory=str(Path(__file__).parent / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+        # The full-text search objects are managed by fts.py, not by the models.
+        include_name=fts.include_name,
+        include_object=fts.include_object,
+    )
     init_token_verification(app)
     init_openapi(app, PREFIX)
     register_health(app, "content", PREFIX, {"database": database_check(db)})
+    cli.init_app(app)
     return app

@@ -1,0 +1,58 @@
+"""`flask --app services.content.wsgi bank lint|seed`: check and load the YAML question bank."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from .bank import BANK_DIR, BankInvalid, coverage_table, format_problem, lint, read_bank, seed
+from .extensions import db
+
+bank_cli = AppGroup("bank", help="Check and load the question bank files.")
+_DIR_OPTION = click.option(
+    "--dir",
+    "directory",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of bank YAML files (default: the packaged bank).",
+)
+
+
+@bank_cli.command("lint")
+@_DIR_OPTION
+def lint_command(directory: Path | None) -> None:
+    """Check every rule, print coverage; exit 1 when any rule is broken."""
+    bank = read_bank(directory or BANK_DIR)
+    click.echo(coverage_table(bank))
+    problems = lint(bank)
+    for problem in problems:
+        click.echo(format_problem(problem), err=True)
+    if problems:
+        raise click.exceptions.Exit(1)
+    click.echo("bank ok")
+
+
+@bank_cli.command("seed")
+@_DIR_OPTION
+def seed_command(directory: Path | None) -> None:
+    """Create or update questions from the bank files (idempotent, matched by key)."""
+    bank = read_bank(directory or BANK_DIR)
+    try:
+        report = seed(bank)
+    except BankInvalid as exc:
+        db.session.rollback()
+        for problem in exc.problems:
+            click.echo(format_problem(problem), err=True)
+        click.echo("seed aborted: nothing was changed", err=True)
+        raise click.exceptions.Exit(1) from exc
+    db.session.commit()
+    counts = report.as_dict()
+    click.echo(" ".join(f"{name}={value}" for name, value in counts.items()))
+
+
+def init_app(app: Flask) -> None:
+    """Register the `bank` command group."""
+    app.cli.add_command(bank_cli)
