@@ -1,0 +1,41 @@
+"""HTTP helpers for end-to-end tests: problem+json checks and a client on another address."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+from requests.adapters import HTTPAdapter
+
+PROBLEM = "application/problem+json"
+
+
+def assert_problem(response: requests.Response, status: int) -> dict[str, Any]:
+    """Assert `response` is a problem+json body with `status` and a request id; return it."""
+    assert response.status_code == status, response.text[:500]
+    assert response.headers["Content-Type"].startswith(PROBLEM), response.headers
+    body = response.json()
+    assert body["status"] == status
+    assert body["title"]
+    assert body["request_id"] == response.headers["X-Request-ID"]
+    return body
+
+
+class SourceAddressAdapter(HTTPAdapter):
+    """Connect from a given local address, so the server sees a different client."""
+
+    def __init__(self, source_ip: str, **kwargs: Any) -> None:
+        self.source_ip = source_ip
+        super().__init__(**kwargs)
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["source_address"] = (self.source_ip, 0)
+        super().init_poolmanager(*args, **kwargs)
+
+
+def session_from(source_ip: str, pool_size: int = 32) -> requests.Session:
+    """A session whose connections come from `source_ip` (any 127.x address on loopback)."""
+    session = requests.Session()
+    session.trust_env = False
+    session.mount("http://", SourceAddressAdapter(source_ip, pool_maxsize=pool_size))
+    return session
