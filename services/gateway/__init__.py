@@ -1,0 +1,26 @@
+"""Gateway: the one public application; routes `/api/<service>/...` to the services behind it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from services.common.factory import create_base_app
+
+from . import upstreams
+from .config import defaults, from_env
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the gateway (no models, no database)."""
+    app = create_base_app(__name__, "gateway", defaults(), from_env, config)
+    upstreams.init_app(app)
+
+    from .pages import bp as pages_bp
+    from .proxy import bp as proxy_bp
+
+    app.register_blueprint(pages_bp)
+    app.register_blueprint(proxy_bp)
+    return app
