@@ -1,0 +1,162 @@
+"""The nginx templates render to a configuration nginx accepts, with the edge rules in place."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from infra.nginx.render import (
+    DEFAULTS,
+    PLACEHOLDER,
+    TEMPLATE_DIR,
+    TEMPLATES,
+    RenderError,
+    check_config,
+    nginx_binary,
+    render,
+    render_text,
+)
+
+
+@pytest.fixture
+def rendered(tmp_path: Path) -> Path:
+    return render(tmp_path / "nginx", {"NGINX_PORT": "18080", "NGINX_UPSTREAM": "127.0.0.1:18000"})
+
+
+def conf_text(rendered: Path) -> str:
+    """The main config with its included snippets appended."""
+    return "\n".join(p.read_text() for p in sorted(rendered.parent.glob("*.conf")))
+
+
+def test_rendered_config_passes_nginx_t(rendered: Path) -> None:
+    if nginx_binary() is None:
+        pytest.fail("nginx is not installed (apt-get install -y nginx)", pytrace=False)
+    result = check_config(rendered)
+    assert result.returncode == 0, result.stderr
+
+
+def test_render_leaves_no_placeholder_and_keeps_nginx_variables(rendered: Path) -> None:
+    text = conf_text(rendered)
+    assert "${" not in text
+    for variable in ("$request_id", "$http_x_request_id", "$proxy_add_x_forwarded_for", "$csp"):
+        assert variable in text
+    assert "listen 18080;" in text
+    assert "server 127.0.0.1:18000;" in text
+
+
+def test_every_template_placeholder_has_a_default_or_is_a_directory() -> None:
+    names = {m for t in TEMPLATES for m in PLACEHOLDER.findall((TEMPLATE_DIR / t).read_text())}
+    assert names - set(DEFAULTS) == {"NGINX_CONF_DIR", "NGINX_RUNTIME_DIR"}
+
+
+def test_unknown_placeholder_is_an_error() -> None:
+    with pytest.raises(RenderError):
+        render_text("listen ${NGINX_NOPE};", {})
+
+
+def test_runtime_files_stay_under_the_runtime_dir(rendered: Path) -> None:
+    text = rendered.read_text()
+    runtime = str(rendered.parent / "run")
+    for directive in ("pid", "client_body_temp_path", "proxy_temp_path", "fastcgi_temp_path",
+                      "uwsgi_temp_path", "scgi_temp_path"):  # fmt: skip
+        assert re.search(rf"^\s*{directive} {re.escape(runtime)}/", text, re.M), directive
+
+
+def test_upstream_keepalive_needs_http11_and_empty_connection(rendered: Path) -> None:
+    text = conf_text(rendered)
+    assert re.search(r"keepalive \d+;", text)
+    assert "proxy_http_version 1.1;" in text
+    assert 'proxy_set_header Connection "";' in text
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "X-Forwarded-For",
+        "X-Forwarded-Proto",
+        "X-Forwarded-Host",
+        "X-Forwarded-Port",
+        "X-Request-ID",
+    ],
+)
+def test_proxy_snippet_sets_forwarding_headers(rendered: Path, header: str) -> None:
+    snippet = (rendered.parent / "proxy_headers.conf").read_text()
+    assert f"proxy_set_header {header} " in snippet
+
+
+def test_every_proxied_location_includes_the_proxy_snippet(rendered: Path) -> None:
+    text = rendered.read_text()
+    blocks = re.findall(r"location [^{]+\{([^}]*)\}", text)
+    proxied = [b for b in blocks if "proxy_pass" in b]
+    assert len(proxied) >= 2
+    assert all("proxy_headers.conf" in b for b in proxied)
+
+
+def test_locations_adding_headers_repeat_the_security_snippet(rendered: Path) -> None:
+    for block in re.findall(r"location [^{]+\{([^}]*)\}", rendered.read_text()):
+        if "add_header" in block:
+            assert "security_headers.conf" in block
+
+
+@pytest.mark.parametrize(
+    "expected",
+    [
+        "add_header Content-Security-Policy $csp always;",
+        "add_header X-Content-Type-Options nosniff always;",
+        "add_header Referrer-Policy strict-origin-when-cross-origin always;",
+        "add_header X-Request-ID $req_id always;",
+    ],
+)
+def test_security_snippet_headers_are_always_sent(rendered: Path, expected: str) -> None:
+    assert expected in (rendered.parent / "security_headers.conf").read_text()
+
+
+def test_csp_forbids_framing_and_relaxes_only_for_api_docs(rendered: Path) -> None:
+    text = rendered.read_text()
+    csp_map = re.search(r"map \$uri \$csp \{(.*?)\n    \}", text, re.S)
+    assert csp_map is not None
+    lines = [line.strip() for line in csp_map.group(1).strip().splitlines()]
+    assert all("frame-ancestors 'none'" in line for line in lines)
+    assert "unsafe-inline" not in lines[0]
+    assert lines[1].startswith('"~^/api/[a-z]+/docs/?$"')
+
+
+def test_login_is_rate_limited_with_429_problem_json(rendered: Path) -> None:
+    text = rendered.read_text()
+    assert "limit_req_zone $binary_remote_addr zone=login:" in text
+    assert "limit_req_status 429;" in text
+    login = re.search(r"location = /api/auth/login \{([^}]*)\}", text)
+    assert login is not None and "limit_req zone=login" in login.group(1)
+    assert "error_page 429 = @too_many_requests;" in text
+    assert re.search(r"return 429 '\{.*application|\"status\":429", text)
+
+
+def test_nginx_errors_are_problem_json_with_request_id(rendered: Path) -> None:
+    text = rendered.read_text()
+    for status in (400, 404, 413, 429, 502, 503, 504):
+        body = re.search(rf"return {status} '(\{{.*\}})';", text)
+        assert body is not None, status
+        assert f'"status":{status}' in body.group(1)
+        assert '"request_id":"$req_id"' in body.group(1)
+    assert text.count("default_type application/problem+json;") >= 7
+
+
+def test_read_timeout_exceeds_app_timeout_by_five_seconds() -> None:
+    gunicorn_timeout = 30
+    assert int(DEFAULTS["NGINX_PROXY_READ_TIMEOUT"].rstrip("s")) >= gunicorn_timeout + 5
+
+
+def test_request_id_is_assigned_at_the_edge_when_absent_or_malformed(rendered: Path) -> None:
+    text = rendered.read_text()
+    request_id_map = re.search(r"map \$http_x_request_id \$req_id \{(.*?)\}", text, re.S)
+    assert request_id_map is not None
+    assert "default $request_id;" in request_id_map.group(1)
+
+
+def test_gzip_and_body_size_are_configured(rendered: Path) -> None:
+    text = rendered.read_text()
+    assert "gzip on;" in text
+    assert "application/problem+json" in text.split("gzip_types", 1)[1].split(";", 1)[0]
+    assert f"client_max_body_size {DEFAULTS['NGINX_CLIENT_MAX_BODY_SIZE']};" in text
