@@ -1,0 +1,38 @@
+"""Service-to-service routes (never routed by the gateway)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, request
+from marshmallow import ValidationError
+from werkzeug.wrappers import Response
+
+from services.common.errors import ValidationFailed
+
+from ..clients import authenticate_client
+from ..extensions import client_address, limiter
+from ..schemas import ClientCredentialsSchema
+from ..tokens import service_token
+
+bp = Blueprint("internal", __name__, url_prefix="/internal")
+
+
+@bp.post("/oauth/token")
+@limiter.limit(
+    lambda: current_app.config.get("AUTH_TOKEN_LIMIT_IP", "60 per minute"),
+    key_func=client_address,
+    scope="client-token",
+)
+def oauth_token() -> Response:
+    """Client-credentials grant: a token with role `service` for a configured client."""
+    body = dict(request.form) or (request.get_json(silent=True) or {})
+    if request.authorization and request.authorization.type == "basic":
+        # client_secret_basic (RFC 6749 §2.3.1) as well as credentials in the body.
+        body.setdefault("client_id", request.authorization.username or "")
+        body.setdefault("client_secret", request.authorization.password or "")
+    try:
+        args = ClientCredentialsSchema().load(body if isinstance(body, dict) else {})
+    except ValidationError as exc:
+        raise ValidationFailed(errors=exc.messages_dict) from exc
+    client_id = authenticate_client(args["grant_type"], args["client_id"], args["client_secret"])
+    token, ttl = service_token(client_id)
+    return jsonify(access_token=token, token_type="Bearer", expires_in=ttl)

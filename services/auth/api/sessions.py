@@ -1,0 +1,73 @@
+"""Local sign-in, token refresh and sign-out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, request
+from flask_jwt_extended import get_jwt, verify_jwt_in_request
+from flask_smorest import Blueprint
+from werkzeug.wrappers import Response
+
+from services.common.auth import require_auth
+
+from .. import accounts, tokens
+from ..extensions import client_address, limiter
+from ..schemas import LoginSchema, RefreshSchema, TokenPairSchema
+from .cookies import clear_token_cookies_later, set_token_cookies_later
+
+bp = Blueprint("sessions", __name__, description="Sign-in with a password, refresh, sign-out")
+
+
+def account_key() -> str:
+    """Rate-limit key for the account named in a login body."""
+    body = request.get_json(silent=True)
+    email = body.get("email") if isinstance(body, dict) else None
+    return f"account:{accounts.normalise_email(email) if isinstance(email, str) else '-'}"
+
+
+def _failed(response: Response) -> bool:
+    return response.status_code == 401
+
+
+@bp.post("/login")
+@limiter.limit(
+    lambda: current_app.config["AUTH_LOGIN_LIMIT_IP"], key_func=client_address, scope="login-ip"
+)
+@limiter.limit(
+    lambda: current_app.config["AUTH_LOGIN_LIMIT_ACCOUNT"],
+    key_func=account_key,
+    scope="login-account",
+    deduct_when=_failed,
+)
+@bp.arguments(LoginSchema)
+@bp.response(200, TokenPairSchema)
+@bp.alt_response(401, description="Wrong email or password (one answer for both)")
+@bp.alt_response(429, description="Too many attempts; see Retry-After")
+def login(args: dict[str, Any]) -> dict[str, Any]:
+    """Sign in with email and password: tokens as JSON and as httpOnly cookies."""
+    user = accounts.authenticate(args["email"], args["password"])
+    pair = tokens.start_session(user)
+    set_token_cookies_later(pair)
+    return pair.to_dict()
+
+
+@bp.post("/refresh")
+@bp.arguments(RefreshSchema, required=False)
+@bp.response(200, TokenPairSchema)
+@bp.alt_response(401, description="Invalid, revoked or reused refresh token")
+def refresh(_args: dict[str, Any]) -> dict[str, Any]:
+    """Trade a refresh token (cookie + X-CSRF-TOKEN, Bearer, or body) for a new pair."""
+    verify_jwt_in_request(refresh=True, locations=["headers", "cookies", "json"])
+    pair = tokens.rotate(get_jwt())
+    set_token_cookies_later(pair)
+    return pair.to_dict()
+
+
+@bp.post("/logout")
+@bp.response(204)
+@require_auth
+def logout() -> None:
+    """Sign out: revoke this access token and its sign-in's refresh tokens; clear cookies."""
+    tokens.end_session(get_jwt())
+    clear_token_cookies_later()

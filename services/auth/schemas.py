@@ -1,0 +1,82 @@
+"""Wire formats of the auth API (marshmallow)."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import validate
+
+
+class RegisterSchema(ma.Schema):
+    """A new local account."""
+
+    email = ma.fields.Email(required=True, validate=validate.Length(max=320))
+    password = ma.fields.String(required=True, load_only=True)
+    name = ma.fields.String(load_default="", validate=validate.Length(max=200))
+
+
+class LoginSchema(ma.Schema):
+    """Local credentials."""
+
+    email = ma.fields.String(required=True, validate=validate.Length(min=1, max=320))
+    password = ma.fields.String(required=True, load_only=True, validate=validate.Length(max=1024))
+
+
+class RefreshSchema(ma.Schema):
+    """For API clients: the refresh token in the body (browsers send the cookie instead)."""
+
+    refresh_token = ma.fields.String()
+
+
+class TokenPairSchema(ma.Schema):
+    """Tokens for `Authorization: Bearer` (the same ones are also set as cookies)."""
+
+    access_token = ma.fields.String()
+    refresh_token = ma.fields.String()
+    token_type = ma.fields.String()
+    expires_in = ma.fields.Integer(metadata={"description": "access token lifetime, seconds"})
+
+
+class UserSchema(ma.Schema):
+    """An account as its owner (or an admin) sees it."""
+
+    id = ma.fields.String()
+    email = ma.fields.String(allow_none=True)
+    name = ma.fields.String()
+    roles = ma.fields.List(ma.fields.String())
+    providers = ma.fields.List(ma.fields.String())
+
+
+class PasswordChangeSchema(ma.Schema):
+    """A new password; the current one is needed when the account has one."""
+
+    current_password = ma.fields.String(load_default=None, load_only=True)
+    new_password = ma.fields.String(required=True, load_only=True)
+
+
+class RolesSchema(ma.Schema):
+    """The complete set of roles a user should hold."""
+
+    roles = ma.fields.List(ma.fields.String(), required=True)
+
+
+class ProvidersSchema(ma.Schema):
+    """Which external sign-in buttons the web app should show."""
+
+    google = ma.fields.Boolean()
+
+
+class ClientCredentialsSchema(ma.Schema):
+    """OAuth 2 client-credentials grant (RFC 6749 §4.4)."""
+
+    grant_type = ma.fields.String(required=True)
+    client_id = ma.fields.String(required=True)
+    client_secret = ma.fields.String(required=True, load_only=True)
+    scope = ma.fields.String()
+
+
+class ServiceTokenSchema(ma.Schema):
+    """A service access token."""
+
+    access_token = ma.fields.String()
+    token_type = ma.fields.String()
+    expires_in = ma.fields.Integer()
