@@ -1,0 +1,1 @@
+"""HTTP layer of the quiz service: thin views over the domain modules."""

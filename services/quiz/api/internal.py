@@ -1,0 +1,23 @@
+"""Service-to-service routes, at /internal on the service root (never routed by the gateway)."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, Response
+
+from services.common.auth import require_role
+
+from ..privacy import forget_user
+
+log = logging.getLogger(__name__)
+bp = Blueprint("internal", __name__, url_prefix="/internal")
+
+
+@bp.delete("/users/<path:sub>/data")
+@require_role("service")
+def delete_user_data(sub: str) -> Response:
+    """Forget a deleted account: remove active sessions, anonymise finalised ones (204)."""
+    counts = forget_user(sub)
+    log.info("user data forgotten", extra=counts)
+    return Response(status=204)

@@ -1,0 +1,32 @@
+"""Item statistics for authors and admins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_smorest import Blueprint
+
+from services.common.auth import require_role
+
+from ..schemas_result import ItemStatPageSchema, StatArgsSchema
+from ..stats import item_statistics
+
+blp = Blueprint("stats", __name__, description="Item statistics (authors)")
+
+
+@blp.get("/stats/questions")
+@require_role("author")
+@blp.arguments(StatArgsSchema, location="query")
+@blp.response(200, ItemStatPageSchema)
+def question_stats(args: dict[str, Any]) -> dict[str, Any]:
+    """Attempts, facility, discrimination and flags per question, from finalised sessions."""
+    items = item_statistics(args.get("topic"))
+    if args["flagged"]:
+        items = [i for i in items if set(i["flags"]) - {"insufficient_data"}]
+    start = (args["page"] - 1) * args["per_page"]
+    return {
+        "items": items[start : start + args["per_page"]],
+        "page": args["page"],
+        "per_page": args["per_page"],
+        "total": len(items),
+    }

@@ -1,0 +1,170 @@
+"""The content service, seen from the quiz: draw questions over HTTP with a service token."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import requests
+from flask import Flask, current_app
+
+from services.common.errors import Conflict, Problem, ServiceUnavailable
+from services.common.http_client import ServiceClient
+
+log = logging.getLogger(__name__)
+DRAW_PATH = "/internal/questions/draw"
+TOKEN_PATH = "/internal/oauth/token"
+# Refresh the cached token this long before it expires, so it never dies in flight.
+TOKEN_REFRESH_MARGIN_S = 30.0
+REQUIRED_FIELDS = ("id", "topic", "type", "prompt", "answer_key")
+
+
+class NotEnoughQuestions(Conflict):
+    """The bank holds fewer matching questions than the interview needs."""
+
+    title, type_slug = "Not Enough Questions", "not-enough-questions"
+
+
+class BadUpstream(Problem):
+    """The content service answered with something that breaks the draw contract."""
+
+    status, title, type_slug = 502, "Bad Gateway", "bad-upstream"
+
+
+class ServiceTokens:
+    """Client-credentials access tokens from the auth service, cached until shortly before
+    they expire (one token shared by every thread of the process)."""
+
+    def __init__(
+        self,
+        auth: ServiceClient,
+        client_id: str,
+        client_secret: str | None,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.auth = auth
+        self.client_id = client_id
+        self.client_secret = client_secret
+        self.monotonic = monotonic
+        self._token: str | None = None
+        self._refresh_at = float("-inf")
+        self._lock = threading.Lock()
+
+    def get(self) -> str:
+        """A valid access token, fetched only when the cached one is (nearly) expired."""
+        with self._lock:
+            if self._token is None or self.monotonic() >= self._refresh_at:
+                self._token, lifetime = self._fetch()
+                self._refresh_at = self.monotonic() + max(lifetime - TOKEN_REFRESH_MARGIN_S, 0)
+            return self._token
+
+    def invalidate(self) -> None:
+        """Forget the cached token (the upstream rejected it)."""
+        with self._lock:
+            self._token = None
+
+    def _fetch(self) -> tuple[str, float]:
+        body = {
+            "grant_type": "client_credentials",
+            "client_id": self.client_id,
+            "client_secret": self.client_secret or "",
+        }
+        try:
+            response = self.auth.post(TOKEN_PATH, json=body)
+            response.raise_for_status()
+            data = response.json()
+            return str(data["access_token"]), float(data.get("expires_in", 60))
+        except (requests.RequestException, ValueError, KeyError, TypeError) as exc:
+            log.error("service token from the auth service failed: %s", exc)
+            raise ServiceUnavailable(
+                "The quiz service cannot authenticate to the content service right now."
+            ) from exc
+
+
+class ContentClient:
+    """Draws questions from the content service's internal route."""
+
+    def __init__(self, content: ServiceClient, tokens: ServiceTokens) -> None:
+        self.content = content
+        self.tokens = tokens
+
+    def draw(
+        self, topics: Sequence[str], difficulty: str | None, count: int, exclude_ids: Sequence[str]
+    ) -> list[dict[str, Any]]:
+        """`count` questions balanced across `topics`, avoiding `exclude_ids` when possible."""
+        body = {
+            "topics": list(topics),
+            "difficulty": difficulty,
+            "count": count,
+            "exclude_ids": list(exclude_ids),
+        }
+        response = self._post(body)
+        if response.status_code == 401:
+            # The token may have been rotated or revoked: one retry with a fresh one.
+            self.tokens.invalidate()
+            response = self._post(body)
+        if response.status_code == 409:
+            available = _json(response).get("available")
+            raise NotEnoughQuestions(
+                "The question bank does not hold enough questions for this interview.",
+                available=available,
+            )
+        if response.status_code >= 500 or response.status_code in (401, 403):
+            log.error("content draw failed with HTTP %s", response.status_code)
+            raise ServiceUnavailable("The content service cannot provide questions right now.")
+        if response.status_code == 422:
+            raise BadUpstream(f"The content service refused the draw: {_json(response)}.")
+        return _items(response, count)
+
+    def _post(self, body: dict[str, Any]) -> requests.Response:
+        headers = {"Authorization": f"Bearer {self.tokens.get()}"}
+        try:
+            return self.content.post(DRAW_PATH, json=body, headers=headers)
+        except requests.RequestException as exc:
+            log.error("content service unreachable: %s", exc)
+            raise ServiceUnavailable(
+                "The content service is unavailable; no interview was started."
+            ) from exc
+
+
+def _json(response: requests.Response) -> dict[str, Any]:
+    try:
+        data = response.json()
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _items(response: requests.Response, count: int) -> list[dict[str, Any]]:
+    items = _json(response).get("items")
+    if not isinstance(items, list) or len(items) != count:
+        raise BadUpstream("The content service returned a malformed draw.")
+    for item in items:
+        if not isinstance(item, dict) or any(f not in item for f in REQUIRED_FIELDS):
+            raise BadUpstream("The content service returned a question without its answer key.")
+    return items
+
+
+def init_content_client(app: Flask) -> None:
+    """One pooled content client (and token cache) per app."""
+    timeouts = {
+        "connect_timeout": float(app.config["HTTP_CONNECT_TIMEOUT"]),
+        "read_timeout": float(app.config["HTTP_READ_TIMEOUT"]),
+    }
+    tokens = ServiceTokens(
+        ServiceClient(app.config["QUIZ_AUTH_URL"], pool_size=4, **timeouts),
+        app.config["QUIZ_CLIENT_ID"],
+        app.config["QUIZ_CLIENT_SECRET"],
+    )
+    app.extensions["quiz_content"] = ContentClient(
+        ServiceClient(app.config["QUIZ_CONTENT_URL"], **timeouts), tokens
+    )
+
+
+def content_client() -> ContentClient:
+    """The current app's content client."""
+    client: ContentClient = current_app.extensions["quiz_content"]
+    return client

@@ -1,0 +1,79 @@
+"""Wire formats that carry correctness data: served only for finalised sessions."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+
+from .schemas import ClockSchema, QuestionSchema
+
+
+class ResultOptionSchema(ma.Schema):
+    """A choice with whether it was correct and why."""
+
+    id = ma.fields.String()
+    text = ma.fields.String()
+    correct = ma.fields.Boolean()
+    why = ma.fields.String(allow_none=True)
+
+
+class ResultQuestionSchema(QuestionSchema):
+    """A scored question: the answer, the points, the correct answer and the explanation."""
+
+    options = ma.fields.List(ma.fields.Nested(ResultOptionSchema))
+    awarded = ma.fields.Float()
+    correct = ma.fields.Boolean()
+    correct_answer = ma.fields.Raw()
+    model_answer = ma.fields.String()
+    explanation = ma.fields.String()
+    references = ma.fields.List(ma.fields.String())
+    covered = ma.fields.List(ma.fields.String())
+    missed = ma.fields.List(ma.fields.String())
+    question_id = ma.fields.String()
+    question_version = ma.fields.Integer()
+
+
+class ResultSchema(ClockSchema):
+    """A finalised session's result."""
+
+    id = ma.fields.String()
+    status = ma.fields.String()
+    title = ma.fields.String()
+    started_at = ma.fields.DateTime()
+    finalised_at = ma.fields.DateTime()
+    score = ma.fields.Float()
+    max_score = ma.fields.Float()
+    percent = ma.fields.Float()
+    by_topic = ma.fields.Dict()
+    questions = ma.fields.List(ma.fields.Nested(ResultQuestionSchema))
+
+
+class ItemStatSchema(ma.Schema):
+    """How one question performs across finalised sessions."""
+
+    question_id = ma.fields.String()
+    question_key = ma.fields.String()
+    topic = ma.fields.String()
+    type = ma.fields.String()
+    difficulty = ma.fields.String()
+    attempts = ma.fields.Integer()
+    facility = ma.fields.Float()
+    discrimination = ma.fields.Float(allow_none=True)
+    flags = ma.fields.List(ma.fields.String())
+
+
+class ItemStatPageSchema(ma.Schema):
+    """One page of item statistics."""
+
+    items = ma.fields.List(ma.fields.Nested(ItemStatSchema))
+    page = ma.fields.Integer()
+    per_page = ma.fields.Integer()
+    total = ma.fields.Integer()
+
+
+class StatArgsSchema(ma.Schema):
+    """Filters and pagination for item statistics."""
+
+    topic = ma.fields.String()
+    flagged = ma.fields.Boolean(load_default=False)
+    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1))
+    per_page = ma.fields.Integer(load_default=50, validate=ma.validate.Range(min=1, max=100))

@@ -1,0 +1,230 @@
+"""Session rules: start, save an answer, submit, access; values in, values or typed errors out."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from services.common.errors import Conflict, NotFound
+
+from .answers import validate_answer
+from .drawing import snapshot
+from .extensions import db
+from .finalising import finalise_session, overdue
+from .models import ACTIVE, EXPIRED, SUBMITTED, QuizSession, SessionQuestion, new_id
+
+Draw = Callable[[Sequence[str], str | None, int, Sequence[str]], list[dict[str, Any]]]
+
+
+class DeadlinePassed(Conflict):
+    """The answer arrived after the deadline plus grace."""
+
+    title, type_slug = "Deadline Passed", "deadline-passed"
+
+
+class SessionClosed(Conflict):
+    """The session has been submitted or has expired."""
+
+    title, type_slug = "Session Closed", "session-closed"
+
+
+class ActiveSessionExists(Conflict):
+    """The candidate already has an interview running."""
+
+    title, type_slug = "Active Session Exists", "active-session-exists"
+
+
+class ResultNotReady(Conflict):
+    """The session is still running; results exist only once it is finalised."""
+
+    title, type_slug = "Result Not Ready", "result-not-ready"
+
+
+@dataclass(frozen=True)
+class Spec:
+    """What to draw and how long the candidate has."""
+
+    title: str
+    topics: list[str]
+    difficulty: str | None
+    question_count: int
+    time_limit_s: int
+    template_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The configurable rules of the clock and of starting."""
+
+    grace_s: float = 5.0
+    one_active: bool = True
+    recent_sessions: int = 3
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> Rules:
+        """Read the rules from an app's config."""
+        return cls(
+            grace_s=float(config["QUIZ_GRACE_S"]),
+            one_active=bool(config["QUIZ_ONE_ACTIVE_SESSION"]),
+            recent_sessions=int(config["QUIZ_RECENT_SESSIONS"]),
+        )
+
+
+def start_session(
+    user_sub: str, spec: Spec, now: dt.datetime, rules: Rules, draw: Draw
+) -> QuizSession:
+    """Draw, snapshot and store a new active session; nothing is stored if the draw fails."""
+    if rules.one_active:
+        _refuse_if_active(user_sub, now, rules)
+    exclude = recent_question_ids(user_sub, rules.recent_sessions)
+    items = draw(spec.topics, spec.difficulty, spec.question_count, exclude)
+    session = QuizSession(
+        id=new_id(),
+        user_sub=user_sub,
+        active_slot=user_sub if rules.one_active else None,
+        template_id=spec.template_id,
+        title=spec.title,
+        topics=list(spec.topics),
+        difficulty=spec.difficulty,
+        question_count=spec.question_count,
+        time_limit_s=spec.time_limit_s,
+        status=ACTIVE,
+        started_at=now,
+        deadline=now + dt.timedelta(seconds=spec.time_limit_s),
+    )
+    rng = random.Random(session.id)  # a per-session order, stable for this session
+    session.questions = [
+        SessionQuestion(**snapshot(item, position, rng))
+        for position, item in enumerate(items, start=1)
+    ]
+    db.session.add(session)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Another start for this candidate won the race for the active slot.
+        db.session.rollback()
+        _refuse_if_active(user_sub, now, rules)
+        raise
+    return session
+
+
+def _refuse_if_active(user_sub: str, now: dt.datetime, rules: Rules) -> None:
+    active = db.session.scalars(
+        sa.select(QuizSession).where(QuizSession.user_sub == user_sub, QuizSession.status == ACTIVE)
+    ).all()
+    for session in active:
+        if overdue(session, now, rules.grace_s):
+            finalise_session(session.id, EXPIRED, now, "access")
+        else:
+            raise ActiveSessionExists(
+                "Finish or submit your running interview before starting another.",
+                active_session_id=session.id,
+            )
+
+
+def recent_question_ids(user_sub: str, sessions: int) -> list[str]:
+    """Ids of the questions in the candidate's latest `sessions` sessions."""
+    if sessions <= 0:
+        return []
+    latest = (
+        sa.select(QuizSession.id)
+        .where(QuizSession.user_sub == user_sub)
+        .order_by(QuizSession.started_at.desc())
+        .limit(sessions)
+    )
+    rows = db.session.scalars(
+        sa.select(SessionQuestion.question_id)
+        .where(SessionQuestion.session_id.in_(latest.scalar_subquery()))
+        .distinct()
+    )
+    return sorted(rows)
+
+
+def owned_session(session_id: str, user_sub: str) -> QuizSession:
+    """The caller's session; someone else's is indistinguishable from a missing one."""
+    session = db.session.get(QuizSession, session_id)
+    if session is None or session.user_sub != user_sub:
+        raise NotFound("No such session.")
+    return session
+
+
+def access_session(session_id: str, user_sub: str, now: dt.datetime, rules: Rules) -> QuizSession:
+    """The caller's session, finalised as `expired` first if it is overdue."""
+    session = owned_session(session_id, user_sub)
+    if overdue(session, now, rules.grace_s):
+        finalise_session(session.id, EXPIRED, now, "access")
+        db.session.expire_all()
+        session = owned_session(session_id, user_sub)
+    return session
+
+
+def save_answer(
+    session_id: str, user_sub: str, position: int, answer: Any, now: dt.datetime, rules: Rules
+) -> SessionQuestion:
+    """Store (or replace) the answer at `position` with the time it was saved."""
+    session = access_session(session_id, user_sub, now, rules)
+    # Lock the session row: finalising takes the same lock, so this answer is either stored
+    # before scoring reads the answers or refused (PostgreSQL; SQLite serialises writers).
+    locked = db.session.scalars(
+        sa.select(QuizSession)
+        .where(QuizSession.id == session.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+    if locked.status != ACTIVE:
+        db.session.rollback()
+        if locked.status == EXPIRED:
+            raise DeadlinePassed("The time is up; the answer was not saved.")
+        raise SessionClosed("The session has been submitted; the answer was not saved.")
+    if now > locked.deadline + dt.timedelta(seconds=rules.grace_s):
+        db.session.rollback()
+        raise DeadlinePassed("The time is up; the answer was not saved.")
+    question = next((q for q in locked.questions if q.position == position), None)
+    if question is None:
+        db.session.rollback()
+        raise NotFound(f"The session has no question {position}.")
+    question.answer = validate_answer(question, answer)
+    question.saved_at = now
+    db.session.commit()
+    return question
+
+
+def submit_session(session_id: str, user_sub: str, now: dt.datetime, rules: Rules) -> QuizSession:
+    """Finalise the session on the candidate's request; repeating it changes nothing."""
+    session = access_session(session_id, user_sub, now, rules)
+    if session.status == ACTIVE:
+        finalise_session(session.id, SUBMITTED, now, "candidate")
+        db.session.expire_all()
+        session = owned_session(session_id, user_sub)
+    return session
+
+
+def finalised_session(
+    session_id: str, user_sub: str, now: dt.datetime, rules: Rules
+) -> QuizSession:
+    """The caller's session for its result: only once it is finalised."""
+    session = access_session(session_id, user_sub, now, rules)
+    if session.status == ACTIVE:
+        raise ResultNotReady("The interview is still running; submit it to see the result.")
+    return session
+
+
+def history(user_sub: str, page: int, per_page: int) -> tuple[list[QuizSession], int]:
+    """The caller's sessions, newest first, one page of them, and how many there are."""
+    total = db.session.scalar(
+        sa.select(sa.func.count()).select_from(QuizSession).where(QuizSession.user_sub == user_sub)
+    )
+    items = db.session.scalars(
+        sa.select(QuizSession)
+        .where(QuizSession.user_sub == user_sub)
+        .order_by(QuizSession.started_at.desc(), QuizSession.id)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).all()
+    return list(items), int(total or 0)

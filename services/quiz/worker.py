@@ -1,0 +1,9 @@
+"""Celery entry point for the worker and beat processes.
+
+`celery -A services.quiz.worker:celery worker -Q quiz.sweep,quiz.reports --loglevel INFO`
+`celery -A services.quiz.worker:celery beat --schedule <VAR_DIR>/celerybeat-schedule`
+"""
+
+from services.quiz import create_app
+
+celery = create_app().extensions["celery"]
