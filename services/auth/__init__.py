@@ -24,7 +24,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_secret_key(app)
     init_tokens(app, init_keys(app))
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
+    migrate.init_app(
+        app,
+        db,
+        directory=str(Path(__file__).parent / "migrations"),
+        # SQLite cannot ALTER most things in place; batch mode rebuilds tables there.
+        render_as_batch=True,
+        compare_type=True,
+    )
     init_rate_limits(app)
     init_google(app)
     api = init_openapi(app, PREFIX)
