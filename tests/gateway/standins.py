@@ -86,7 +86,7 @@ def upstream_app(name: str, ready: bool = True) -> Flask:
 def serve(app: Flask) -> Iterator[str]:
     """Serve `app` on a free local port in a thread; yields its base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}"

@@ -1,0 +1,115 @@
+"""Upstream failures become problem+json: refused → 503 fast, hung → 504, broken → 502."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+
+import pytest
+import requests
+from flask import Flask
+from urllib3.exceptions import MaxRetryError, NewConnectionError, ProtocolError
+
+from services.gateway.upstreams import is_connect_failure
+
+from .standins import elapsed, hung_server, refused_url
+
+PROBLEM = "application/problem+json"
+
+
+def test_refused_upstream_is_503_within_about_a_second(make_app: Callable[..., Flask]) -> None:
+    client = make_app(GATEWAY_CONTENT_URL=refused_url()).test_client()
+    started = time.perf_counter()
+    response = client.get("/api/content/topics", headers={"X-Request-ID": "rid-503"})
+    assert elapsed(started) < 2.0
+    assert response.status_code == 503
+    assert response.mimetype == PROBLEM
+    body = response.get_json()
+    assert body["type"].endswith(":upstream-unavailable")
+    assert body["service"] == "content"
+    assert "content" in body["detail"]
+    assert body["request_id"] == "rid-503"
+
+
+def test_refused_upstream_leaves_the_others_answering(make_app: Callable[..., Flask]) -> None:
+    client = make_app(GATEWAY_QUIZ_URL=refused_url()).test_client()
+    assert client.get("/api/quiz/templates").status_code == 503
+    assert client.get("/api/auth/me").status_code == 200
+    assert client.get("/api/content/topics").status_code == 200
+
+
+def test_hung_upstream_is_504_after_the_read_timeout(make_app: Callable[..., Flask]) -> None:
+    with hung_server() as url:
+        client = make_app(GATEWAY_AUTH_URL=url, GATEWAY_READ_TIMEOUT=0.3).test_client()
+        started = time.perf_counter()
+        response = client.post("/api/auth/login", json={"email": "a@example.com"})
+        took = elapsed(started)
+    assert 0.3 <= took < 5.0
+    assert response.status_code == 504
+    assert response.mimetype == PROBLEM
+    body = response.get_json()
+    assert body["type"].endswith(":upstream-timeout")
+    assert body["service"] == "auth"
+
+
+@pytest.fixture
+def slamming_server() -> Iterator[str]:
+    """An upstream that reads the request and closes the socket without answering."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(8)
+    stop = threading.Event()
+
+    def run() -> None:
+        sock.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                conn, _ = sock.accept()
+            except OSError:
+                continue
+            with conn:
+                conn.recv(65536)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        stop.set()
+        thread.join(5)
+        sock.close()
+
+
+def test_broken_upstream_exchange_is_502(
+    make_app: Callable[..., Flask], slamming_server: str
+) -> None:
+    client = make_app(GATEWAY_QUIZ_URL=slamming_server).test_client()
+    response = client.get("/api/quiz/sessions")
+    assert response.status_code == 502
+    assert response.mimetype == PROBLEM
+    body = response.get_json()
+    assert body["type"].endswith(":bad-gateway")
+    assert body["service"] == "quiz"
+
+
+def _refused() -> requests.ConnectionError:
+    reason = NewConnectionError(None, "Connection refused")  # type: ignore[arg-type]
+    return requests.ConnectionError(MaxRetryError(None, "/x", reason))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        (_refused(), True),
+        (requests.ConnectTimeout("connect timed out"), True),
+        (requests.ReadTimeout("read timed out"), False),
+        (requests.ConnectionError(ProtocolError("Connection aborted.")), False),
+        (requests.exceptions.ChunkedEncodingError("bad chunk"), False),
+    ],
+)
+def test_is_connect_failure_tells_connecting_from_exchanging(
+    error: requests.RequestException, expected: bool
+) -> None:
+    assert is_connect_failure(error) is expected
