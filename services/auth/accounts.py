@@ -23,6 +23,14 @@ class InvalidCredentials(Problem):
     status, title, type_slug = 401, "Unauthorized", "invalid-credentials"
 
 
+class EmailTaken(Conflict):
+    type_slug = "email-taken"
+
+
+class LastAdmin(Conflict):
+    type_slug = "last-admin"
+
+
 def normalise_email(email: str) -> str:
     """Emails are compared case-insensitively."""
     return email.strip().lower()
@@ -46,7 +54,7 @@ def register(email: str, password: str, name: str, roles: Iterable[str] = ("cand
     email = normalise_email(email)
     passwords.check_policy(password, email, current_app.config["AUTH_PASSWORD_MIN_LENGTH"])
     if find_by_email(email) is not None:
-        raise Conflict("An account with this email already exists.", type_slug="email-taken")
+        raise EmailTaken("An account with this email already exists.")
     user = User(
         email=email,
         name=name.strip() or email.split("@", 1)[0],
@@ -95,9 +103,7 @@ def set_roles(user: User, roles: Iterable[str]) -> User:
             errors={"roles": [f"Choose from {', '.join(ASSIGNABLE_ROLES)}."]},
         )
     if "admin" in (user.roles or []) and "admin" not in wanted and count_admins() <= 1:
-        raise Conflict(
-            "This is the last admin; appoint another admin first.", type_slug="last-admin"
-        )
+        raise LastAdmin("This is the last admin; appoint another admin first.")
     user.roles = wanted
     db.session.commit()
     log.info("roles of user %s set to %s", user.id, wanted)
