@@ -1,0 +1,51 @@
+"""Write a `.env` for docker compose from `.env.example`, with freshly generated secrets.
+
+`python -m infra.devstack.dotenv --out .env` (used by `make up` when `.env` is missing and by
+.ci/run for a throwaway one). Existing files are never overwritten.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import secrets
+import sys
+from pathlib import Path
+
+from .processes import REPO_ROOT
+
+GENERATED = ("POSTGRES_PASSWORD", "AUTH_SECRET_KEY", "QUIZ_CLIENT_SECRET")
+ASSIGNMENT = re.compile(r"^([A-Z][A-Z0-9_]*)=(.*)$")
+
+
+def render_env(example: str) -> str:
+    """The example's active assignments, with every secret in `GENERATED` filled in."""
+    lines = []
+    for line in example.splitlines():
+        match = ASSIGNMENT.match(line)
+        if match and match.group(1) in GENERATED:
+            line = f"{match.group(1)}={secrets.token_urlsafe(32)}"
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write the file (mode 0600) unless it exists."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", type=Path, default=REPO_ROOT / ".env")
+    parser.add_argument("--example", type=Path, default=REPO_ROOT / ".env.example")
+    args = parser.parse_args(argv)
+    if args.out.exists():
+        print(f"{args.out} exists; leaving it alone")
+        return 0
+    text = render_env(args.example.read_text())
+    fd = os.open(args.out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text)
+    print(f"wrote {args.out} with generated secrets")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
