@@ -13,7 +13,7 @@ from services.common.factory import create_base_app
 from services.common.health import database_check, register_health
 from services.common.openapi import init_openapi
 
-from . import cli, fts
+from . import api, cli, fts
 from .config import PREFIX, defaults, from_env
 from .extensions import db, migrate
 
@@ -33,7 +33,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         include_object=fts.include_object,
     )
     init_token_verification(app)
-    init_openapi(app, PREFIX)
+    api.register(init_openapi(app, PREFIX))
     register_health(app, "content", PREFIX, {"database": database_check(db)})
     cli.init_app(app)
     return app

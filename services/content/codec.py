@@ -144,3 +144,58 @@ def answer_key(question: Question) -> dict[str, Any]:
 def topic_source(topic: Topic) -> dict[str, Any]:
     """A topic as the bank format's header."""
     return {"slug": topic.slug, "title": topic.title, "description": topic.description}
+
+
+def study_view(question: Question) -> dict[str, Any]:
+    """What a learner sees: the question with its solution, but not the scoring internals
+    (short-answer patterns, rubric keywords)."""
+    key = question.answer_key or {}
+    view: dict[str, Any] = {
+        "id": question.id,
+        "key": question.key,
+        "version": question.version,
+        "topic": question.topic,
+        "type": question.type,
+        "difficulty": question.difficulty,
+        "prompt": question.prompt,
+        "options": [
+            {
+                **option,
+                "correct": option["id"] in key.get("correct", []),
+                **({"why": key["why"][option["id"]]} if option["id"] in key.get("why", {}) else {}),
+            }
+            for option in question.options
+        ],
+        "model_answer": question.model_answer,
+        "explanation": question.explanation,
+        "references": list(question.references),
+        "tags": list(question.tags),
+        "retired": question.retired,
+        "created_at": question.created_at,
+        "updated_at": question.updated_at,
+    }
+    if question.type == "true_false":
+        view["answer"] = bool(key.get("correct"))
+    elif question.type == "short":
+        view["accepted"] = list(key.get("accepted", []))
+    elif question.type == "explain":
+        view["key_points"] = [item["point"] for item in question.rubric]
+    return view
+
+
+def draw_item(question: Question) -> dict[str, Any]:
+    """A question as the quiz service snapshots it (the draw contract)."""
+    return {
+        "id": question.id,
+        "key": question.key,
+        "version": question.version,
+        "topic": question.topic,
+        "type": question.type,
+        "difficulty": question.difficulty,
+        "prompt": question.prompt,
+        "options": [dict(option) for option in question.options],
+        "answer_key": answer_key(question),
+        "model_answer": question.model_answer,
+        "explanation": question.explanation,
+        "references": list(question.references),
+    }

@@ -58,16 +58,21 @@ def known_topics(extra: Iterable[Mapping[str, Any]] = ()) -> set[str]:
 
 
 def check_batch(
-    items: Sequence[Any], topics: set[str], *, replaces_stored: bool = True
+    items: Sequence[Any],
+    topics: set[str],
+    *,
+    replaces_stored: bool = True,
+    replacing: Iterable[str] = (),
 ) -> list[ItemError]:
     """Every rule for a batch: each item alone, then keys/prompts across the batch and the
-    stored questions it does not replace (stored items with the same key are replaced)."""
+    stored questions it does not replace (stored items with a batch key, or a key in
+    `replacing`, are replaced)."""
     problems: list[ItemError] = []
     for index, item in enumerate(items):
         key = item.get("key") if isinstance(item, Mapping) else None
         for fld, messages in rules.check_question(item, topics).items():
             problems += [ItemError(index, key, fld, msg) for msg in messages]
-    batch_keys = {i.get("key") for i in items if isinstance(i, Mapping)}
+    batch_keys = {i.get("key") for i in items if isinstance(i, Mapping)} | set(replacing)
     stored = (
         []
         if not replaces_stored

@@ -1,0 +1,119 @@
+"""Public study routes and authoring of questions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, current_app
+from flask_jwt_extended import verify_jwt_in_request
+from flask_smorest import Blueprint
+
+from services.common.auth import current_principal, require_role
+
+from .. import authoring, codec
+from ..caching import conditional
+from ..config import PREFIX
+from ..queries import QuestionFilter, get_question, list_questions
+from ..schemas import (
+    QuestionInSchema,
+    QuestionPageSchema,
+    QuestionPatchSchema,
+    QuestionQuerySchema,
+    QuestionSourceSchema,
+    QuestionStudySchema,
+)
+
+blp = Blueprint("questions", __name__, url_prefix=PREFIX, description="Questions: study, author")
+
+
+def _is_author() -> bool:
+    """True when the request carries a valid token with the author role (public routes)."""
+    verify_jwt_in_request(optional=True)
+    try:
+        return current_principal().has_role("author")
+    except (KeyError, RuntimeError):
+        return False
+
+
+@blp.get("/questions")
+@conditional
+@blp.arguments(QuestionQuerySchema, location="query", as_kwargs=True)
+@blp.response(200, QuestionPageSchema)
+def list_all(page: int, per_page: int, **filters: Any) -> dict[str, Any]:
+    """Active questions, filtered, searched (`q`), sorted and paginated; study view."""
+    items, total = list_questions(QuestionFilter(**filters), page, per_page)
+    return {
+        "items": [codec.study_view(q) for q in items],
+        "page": page,
+        "per_page": per_page,
+        "total": total,
+    }
+
+
+@blp.get("/questions/<question_id>")
+@conditional
+@blp.response(200, QuestionStudySchema)
+def show(question_id: str) -> Any:
+    """One question, study view; retired questions only for authors."""
+    question = get_question(question_id, include_retired=True)
+    if question.retired:
+        if not _is_author():
+            get_question(question_id)  # 404, as for an id that never existed
+        response = current_app.make_response(
+            (QuestionStudySchema().dump(codec.study_view(question)), 200)
+        )
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
+    return codec.study_view(question)
+
+
+@blp.get("/questions/<question_id>/source")
+@require_role("author")
+@blp.response(200, QuestionSourceSchema)
+def source(question_id: str) -> dict[str, Any]:
+    """The question in the bank format (what PUT takes back), retired ones included."""
+    question = get_question(question_id, include_retired=True)
+    return {
+        "id": question.id,
+        "version": question.version,
+        "retired": question.retired,
+        **codec.to_source(question),
+    }
+
+
+@blp.post("/questions")
+@require_role("author")
+@blp.arguments(QuestionInSchema)
+@blp.response(201, QuestionStudySchema)
+def create(payload: dict[str, Any]) -> dict[str, Any]:
+    """Add a question; validated per type (422 with per-field errors)."""
+    return codec.study_view(authoring.create_question(payload))
+
+
+@blp.put("/questions/<question_id>")
+@require_role("author")
+@blp.arguments(QuestionInSchema)
+@blp.response(200, QuestionStudySchema)
+def replace(payload: dict[str, Any], question_id: str) -> dict[str, Any]:
+    """Replace a question; `version` grows when anything changed."""
+    question = get_question(question_id, include_retired=True)
+    return codec.study_view(authoring.replace_question(question, payload))
+
+
+@blp.patch("/questions/<question_id>")
+@require_role("author")
+@blp.arguments(QuestionPatchSchema(partial=True))
+@blp.response(200, QuestionStudySchema)
+def patch(payload: dict[str, Any], question_id: str) -> dict[str, Any]:
+    """Change some fields (version grows when anything changed), or set `retired`."""
+    question = get_question(question_id, include_retired=True)
+    return codec.study_view(authoring.patch_question(question, payload))
+
+
+@blp.delete("/questions/<question_id>")
+@require_role("author")
+@blp.response(204)
+def retire(question_id: str) -> Response:
+    """Retire a question (soft delete): gone from lists and draws, readable by authors."""
+    authoring.retire_question(get_question(question_id, include_retired=True))
+    return Response(status=204)

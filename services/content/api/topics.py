@@ -1,0 +1,22 @@
+"""Public topic list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_smorest import Blueprint
+
+from ..caching import conditional
+from ..config import PREFIX
+from ..queries import topics_with_counts
+from ..schemas import TopicSchema
+
+blp = Blueprint("topics", __name__, url_prefix=PREFIX, description="Topics of the bank")
+
+
+@blp.get("/topics")
+@conditional
+@blp.response(200, TopicSchema(many=True))
+def list_topics() -> list[dict[str, Any]]:
+    """Every topic with its description and number of active questions."""
+    return topics_with_counts()
