@@ -22,6 +22,8 @@ from services.common.http_client import pooled_session
 
 from .config import DEFAULT_UPSTREAMS, url_key
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
 
 class UpstreamUnavailable(Problem):
     """The upstream refused the connection (or could not be reached in time)."""
@@ -73,10 +75,16 @@ class Upstream:
     def send(self, method: str, target: str, **kwargs: Any) -> requests.Response:
         """Send a request to `target` (path and query); transport failures become problems."""
         kwargs.setdefault("timeout", self.timeout)
+        url = self.base_url + target
         try:
-            return self.session.request(
-                method, self.base_url + target, allow_redirects=False, **kwargs
-            )
+            try:
+                return self.session.request(method, url, allow_redirects=False, **kwargs)
+            except requests.ConnectionError as exc:
+                if not may_resend(method, kwargs.get("data"), exc):
+                    raise
+                # A pooled keep-alive connection the upstream closed as we reused it (a worker
+                # recycled by --max-requests, say): a safe, bodiless request is sent once more.
+                return self.session.request(method, url, allow_redirects=False, **kwargs)
         except requests.RequestException as exc:
             raise self.problem_for(exc) from exc
 
@@ -96,6 +104,17 @@ class Upstream:
             f"The {self.name} service broke off the exchange ({type(exc).__name__}).",
             service=self.name,
         )
+
+
+def may_resend(method: str, body: Any, exc: requests.ConnectionError) -> bool:
+    """True when resending is harmless: a safe method, no body, and a connection that broke
+    after it was established (a refused one would only be refused again)."""
+    return (
+        method in SAFE_METHODS
+        and body is None
+        and not isinstance(exc, requests.Timeout)
+        and not is_connect_failure(exc)
+    )
 
 
 def is_connect_failure(exc: BaseException) -> bool:

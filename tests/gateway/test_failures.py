@@ -6,6 +6,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 import pytest
 import requests
@@ -54,9 +55,18 @@ def test_hung_upstream_is_504_after_the_read_timeout(make_app: Callable[..., Fla
     assert body["service"] == "auth"
 
 
+@dataclass
+class Slammer:
+    """An upstream that reads each request and closes the socket without answering."""
+
+    url: str = ""
+    accepted: int = 0
+
+
 @pytest.fixture
-def slamming_server() -> Iterator[str]:
-    """An upstream that reads the request and closes the socket without answering."""
+def slamming_server() -> Iterator[Slammer]:
+    """A running `Slammer` counting the connections it accepted."""
+    slammer = Slammer()
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     sock.listen(8)
@@ -70,28 +80,40 @@ def slamming_server() -> Iterator[str]:
             except OSError:
                 continue
             with conn:
+                slammer.accepted += 1
                 conn.recv(65536)
 
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+        slammer.url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+        yield slammer
     finally:
         stop.set()
         thread.join(5)
         sock.close()
 
 
-def test_broken_upstream_exchange_is_502(
-    make_app: Callable[..., Flask], slamming_server: str
+@pytest.mark.parametrize(
+    ("method", "body", "attempts"),
+    [("GET", None, 2), ("HEAD", None, 2), ("POST", b"{}", 1), ("DELETE", None, 1)],
+)
+def test_broken_upstream_exchange_is_502_after_at_most_one_resend(
+    make_app: Callable[..., Flask],
+    slamming_server: Slammer,
+    method: str,
+    body: bytes | None,
+    attempts: int,
 ) -> None:
-    client = make_app(GATEWAY_QUIZ_URL=slamming_server).test_client()
-    response = client.get("/api/quiz/sessions")
+    client = make_app(GATEWAY_QUIZ_URL=slamming_server.url).test_client()
+    response = client.open("/api/quiz/sessions", method=method, data=body)
     assert response.status_code == 502
-    assert response.mimetype == PROBLEM
-    body = response.get_json()
-    assert body["type"].endswith(":bad-gateway")
-    assert body["service"] == "quiz"
+    assert slamming_server.accepted == attempts
+    if method != "HEAD":
+        assert response.mimetype == PROBLEM
+        problem = response.get_json()
+        assert problem["type"].endswith(":bad-gateway")
+        assert problem["service"] == "quiz"
 
 
 def _refused() -> requests.ConnectionError:
