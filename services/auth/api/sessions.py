@@ -58,7 +58,7 @@ def login(args: dict[str, Any]) -> dict[str, Any]:
 @bp.alt_response(401, description="Invalid, revoked or reused refresh token")
 def refresh(_args: dict[str, Any]) -> dict[str, Any]:
     """Trade a refresh token (cookie + X-CSRF-TOKEN, Bearer, or body) for a new pair."""
-    verify_jwt_in_request(refresh=True, locations=["headers", "cookies", "json"])
+    verify_jwt_in_request(refresh=True, locations=["headers", "json", "cookies"])
     pair = tokens.rotate(get_jwt())
     set_token_cookies_later(pair)
     return pair.to_dict()
