@@ -28,6 +28,9 @@ HOP_BY_HOP = frozenset(
 # library, `Expect: 100-continue` was already answered by our own server, and the forwarding
 # headers are appended to below.
 REQUEST_ONLY_DROPPED = frozenset({"content-length", "expect"})
+# The gateway's own HTTP server always writes these two; relaying the upstream's as well would
+# send them twice (gunicorn drops them from applications anyway).
+RESPONSE_ONLY_DROPPED = frozenset({"server", "date"})
 FORWARDED_APPENDED = (
     "X-Forwarded-For",
     "X-Forwarded-Proto",
@@ -100,4 +103,8 @@ def downstream_response_headers(upstream: Iterable[Header]) -> list[Header]:
     """The upstream's response headers minus hop-by-hop ones; repeated headers stay repeated."""
     upstream = list(upstream)
     named = connection_tokens(upstream)
-    return [(name, value) for name, value in upstream if not is_hop_by_hop(name, named)]
+    return [
+        (name, value)
+        for name, value in upstream
+        if not is_hop_by_hop(name, named) and name.lower() not in RESPONSE_ONLY_DROPPED
+    ]

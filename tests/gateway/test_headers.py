@@ -160,6 +160,8 @@ def test_downstream_response_headers_keeps_repeated_headers() -> None:
         ("Set-Cookie", "b=2"),
         ("Connection", "close"),
         ("Transfer-Encoding", "chunked"),
+        ("Server", "gunicorn"),
+        ("Date", "Tue, 24 Nov 2026 06:09:30 GMT"),
         ("Location", "/x"),
     ]
     assert downstream_response_headers(upstream) == [

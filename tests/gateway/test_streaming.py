@@ -78,3 +78,13 @@ def test_chunked_response_is_reframed_by_the_gateway(
     assert response.content == b"streamed body"
     assert "X-Private" not in response.headers
     assert response.headers["X-Kept"] == "yes"
+
+
+def test_response_carries_one_server_and_date_header(
+    gateway_url: str, http: requests.Session
+) -> None:
+    response = http.get(gateway_url + "/api/content/topics", stream=True, timeout=5)
+    names = [name.lower() for name, _ in response.raw.headers.items()]
+    response.close()
+    assert names.count("date") == 1
+    assert names.count("server") == 1
