@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from .extensions import db
-from .models import QuizSession, SessionQuestion, SessionScore
+from .models import ACTIVE, QuizSession, SessionQuestion, SessionScore
 from .schemas import with_clock
 
 SUMMARY_FIELDS = (
@@ -18,7 +18,7 @@ SUMMARY_FIELDS = (
 def session_summary(session: QuizSession, now: dt.datetime) -> dict[str, Any]:
     """The session's public fields and clock (no questions)."""
     values = {name: getattr(session, name) for name in SUMMARY_FIELDS}
-    return with_clock(values, session.deadline, now)
+    return with_clock(values, session.deadline, now, active=session.status == ACTIVE)
 
 
 def session_view(session: QuizSession, now: dt.datetime) -> dict[str, Any]:

@@ -153,7 +153,10 @@ class SubmittedSchema(ClockSchema):
     percent = ma.fields.Float()
 
 
-def with_clock(values: dict[str, Any], deadline: dt.datetime, now: dt.datetime) -> dict[str, Any]:
-    """`values` plus the server's clock: `server_now`, `deadline`, `remaining_s`."""
-    remaining = max(0.0, (deadline - now).total_seconds())
+def with_clock(
+    values: dict[str, Any], deadline: dt.datetime, now: dt.datetime, active: bool = True
+) -> dict[str, Any]:
+    """`values` plus the server's clock: `server_now`, `deadline`, `remaining_s` (0 once the
+    session is closed)."""
+    remaining = max(0.0, (deadline - now).total_seconds()) if active else 0.0
     return {**values, "server_now": now, "deadline": deadline, "remaining_s": round(remaining, 3)}

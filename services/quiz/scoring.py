@@ -144,7 +144,12 @@ def word_bases(word: str) -> frozenset[str]:
     "caches" and "caching" all match "cache", while "three" does not match "thread"."""
     forms = {word}
     for suffix in ("ing", "es", "ed", "d", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
+        shortest = 2 if suffix == "s" else 3  # "plug-ins" is "plug ins"; "used" is no "us"
+        if (
+            word.endswith(suffix)
+            and len(word) - len(suffix) >= shortest
+            and not word.endswith("ss")
+        ):
             stem = word[: -len(suffix)]
             forms.add(stem)
             if suffix == "ing":

@@ -1,0 +1,181 @@
+"""Stand-ins for the quiz service's upstreams: a controllable clock and an HTTP server playing
+the auth token endpoint and the content draw route by the shared contract."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import jwt
+from flask import Flask, jsonify, request
+from werkzeug.serving import make_server
+
+from services.common.testing import TokenMinter
+
+START = dt.datetime(2030, 1, 1, 9, 0, tzinfo=dt.UTC)
+
+
+class ManualClock:
+    """A clock that only moves when told to."""
+
+    def __init__(self, start: dt.datetime = START) -> None:
+        self.current = start
+        self._lock = threading.Lock()
+
+    def now(self) -> dt.datetime:
+        with self._lock:
+            return self.current
+
+    def advance(self, seconds: float) -> None:
+        with self._lock:
+            self.current += dt.timedelta(seconds=seconds)
+
+
+def make_item(qid: str, topic: str, kind: str, difficulty: str = "junior") -> dict[str, Any]:
+    """A question as content's draw route returns it."""
+    item: dict[str, Any] = {
+        "id": qid,
+        "key": f"{topic}-{qid}",
+        "version": 1,
+        "topic": topic,
+        "type": kind,
+        "difficulty": difficulty,
+        "prompt": f"Prompt {qid}?",
+        "options": [],
+        "model_answer": f"MODEL-ANSWER-{qid}",
+        "explanation": f"EXPLANATION-{qid}",
+        "references": ["Flask docs: Quickstart"],
+    }
+    if kind == "single":
+        item["options"] = [
+            {"id": "a", "text": "Right"},
+            {"id": "b", "text": "Wrong one"},
+            {"id": "c", "text": "Wrong two"},
+            {"id": "d", "text": "None of the above"},
+        ]
+        item["answer_key"] = {"correct": ["a"], "why": {"b": "WHY-b", "c": "WHY-c", "d": "WHY-d"}}
+    elif kind == "multi":
+        item["options"] = [
+            {"id": "a", "text": "Right 1"},
+            {"id": "b", "text": "Right 2"},
+            {"id": "c", "text": "Wrong 1"},
+            {"id": "d", "text": "Wrong 2"},
+        ]
+        item["answer_key"] = {"correct": ["a", "b"], "why": {"c": "WHY-c", "d": "WHY-d"}}
+    elif kind == "true_false":
+        item["answer_key"] = {"correct": True}
+    elif kind == "short":
+        item["answer_key"] = {"accepted": ["url_for"], "patterns": [r"\burl for\b"]}
+    else:
+        item["answer_key"] = {
+            "rubric": [
+                {"point": "RUBRIC-small core", "keywords": ["micro", "small core", "minimal"]},
+                {"point": "RUBRIC-extensions", "keywords": ["extension", "plugin"]},
+            ]
+        }
+    return item
+
+
+TYPES = ("single", "multi", "true_false", "short", "explain")
+
+
+def default_bank() -> dict[str, dict[str, Any]]:
+    """Five questions (one per type) per topic and difficulty, for three topics."""
+    bank: dict[str, dict[str, Any]] = {}
+    for topic in ("routing", "blueprints", "deployment"):
+        for difficulty in ("junior", "mid", "senior"):
+            for kind in TYPES:
+                qid = f"{topic[:3]}-{difficulty[:1]}-{kind}"
+                bank[qid] = make_item(qid, topic, kind, difficulty)
+    return bank
+
+
+class FakeUpstream:
+    """Auth's token endpoint and content's draw route on one local port."""
+
+    def __init__(self, minter: TokenMinter) -> None:
+        self.minter = minter
+        self.bank = default_bank()
+        self.retired: set[str] = set()
+        self.draws: list[dict[str, Any]] = []
+        self.token_requests = 0
+        self.fail_draw_with: int | None = None
+        self.app = self._build()
+        self.url = ""
+
+    def _build(self) -> Flask:
+        app = Flask("fake-upstream")
+
+        @app.post("/internal/oauth/token")
+        def token():  # type: ignore[no-untyped-def]
+            self.token_requests += 1
+            body = request.get_json()
+            if body.get("grant_type") != "client_credentials" or not body.get("client_secret"):
+                return jsonify(error="invalid_client"), 401
+            sub = f"service:{body['client_id']}"
+            access = self.minter.token(sub=sub, roles=["service"], ttl_s=300)
+            return jsonify(access_token=access, token_type="Bearer", expires_in=300)
+
+        @app.post("/internal/questions/draw")
+        def draw():  # type: ignore[no-untyped-def]
+            if not self._service_caller():
+                return jsonify(title="Unauthorized"), 401
+            if self.fail_draw_with:
+                return jsonify(title="broken"), self.fail_draw_with
+            body = request.get_json()
+            self.draws.append(body)
+            return self._draw(body)
+
+        return app
+
+    def _service_caller(self) -> bool:
+        header = request.headers.get("Authorization", "")
+        try:
+            claims = jwt.decode(
+                header.removeprefix("Bearer "),
+                self.minter.private_key.public_key(),
+                algorithms=["RS256"],
+                audience=self.minter.audience,
+            )
+        except jwt.PyJWTError:
+            return False
+        return "service" in claims.get("roles", [])
+
+    def _draw(self, body: dict[str, Any]) -> Any:
+        topics = body["topics"] or sorted({q["topic"] for q in self.bank.values()})
+        pool = [
+            q
+            for qid, q in sorted(self.bank.items())
+            if qid not in self.retired
+            and q["topic"] in topics
+            and (body["difficulty"] is None or q["difficulty"] == body["difficulty"])
+        ]
+        count = body["count"]
+        if len(pool) < count:
+            return jsonify(title="Not enough", available=len(pool)), 409
+        excluded = set(body["exclude_ids"])
+        ordered = [q for q in pool if q["id"] not in excluded] + [
+            q for q in pool if q["id"] in excluded
+        ]
+        by_topic = {t: [q for q in ordered if q["topic"] == t] for t in topics}
+        picked: list[dict[str, Any]] = []
+        while len(picked) < count:
+            for topic in topics:
+                if by_topic[topic] and len(picked) < count:
+                    picked.append(by_topic[topic].pop(0))
+        return jsonify(items=picked)
+
+    @contextmanager
+    def serve(self) -> Iterator[FakeUpstream]:
+        server = make_server("127.0.0.1", 0, self.app, threaded=True)
+        self.url = f"http://127.0.0.1:{server.server_port}"
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield self
+        finally:
+            server.shutdown()
+            thread.join(5)
