@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.flask_client import OAuth
 from flask import Flask, Response, current_app, url_for
+from joserfc.errors import JoseError
 
 from services.common.errors import NotFound
 
@@ -99,7 +100,7 @@ def complete_login() -> User:
         token = client.authorize_access_token(
             claims_options={"iss": {"essential": True, "values": issuers}}
         )
-    except AuthlibBaseError as exc:
+    except (AuthlibBaseError, JoseError) as exc:
         error = getattr(exc, "error", type(exc).__name__)
         if error == "access_denied":
             raise LoginFailed(error, "Sign-in was cancelled at Google.", 403) from exc

@@ -1,0 +1,67 @@
+"""`python -m tests.auth.oidc_server PORT`: the test OpenID provider in a process of its own.
+
+A separate process keeps the provider's own deprecation warnings out of pytest's warnings-as-
+errors, and matches how the e2e harness runs it. A small `/_test/` API exposes what the token
+endpoint received and lets a test swap the client id (see `Recorder`).
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import sys
+import warnings
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import parse_qs
+
+from werkzeug.serving import run_simple
+
+
+class Recorder:
+    """WSGI middleware in front of the provider: records token requests, can swap the client.
+
+    Swapping the client id on the token request (with the authorize request's client id swapped
+    the same way) makes the provider issue a genuine ID token for another audience.
+    """
+
+    def __init__(self, app: Callable[..., Any]) -> None:
+        self.app = app
+        self.token_requests: list[dict[str, list[str]]] = []
+        self.client_override: str | None = None
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        path = environ.get("PATH_INFO", "")
+        if path == "/_test/token-requests":
+            body = json.dumps(self.token_requests).encode()
+            start_response("200 OK", [("Content-Type", "application/json")])
+            return [body]
+        if path == "/_test/client-override":
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            self.client_override = environ["wsgi.input"].read(length).decode() or None
+            start_response("204 No Content", [])
+            return [b""]
+        if path == "/oauth2/token":
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            body = environ["wsgi.input"].read(length)
+            self.token_requests.append(parse_qs(body.decode()))
+            environ["wsgi.input"] = io.BytesIO(body)
+            if self.client_override:
+                credentials = f"{self.client_override}:secret".encode()
+                environ["HTTP_AUTHORIZATION"] = "Basic " + base64.b64encode(credentials).decode()
+        return self.app(environ, start_response)
+
+
+def main(port: int) -> None:
+    """Serve the provider (nonce required) on 127.0.0.1:`port`."""
+    warnings.simplefilter("ignore")
+    import oidc_provider_mock
+
+    run_simple(
+        "127.0.0.1", port, Recorder(oidc_provider_mock.app(require_nonce=True)), threaded=True
+    )
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]))
