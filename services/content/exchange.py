@@ -79,7 +79,7 @@ def import_json(document: Any) -> dict[str, Any]:
     problems += check_batch(items, known_topics(valid_topics))
     if problems:
         _reject(problems)
-    return _apply(valid_topics, items, retired)
+    return {**_apply(valid_topics, items, retired), "skipped": []}
 
 
 def _apply(

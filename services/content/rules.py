@@ -86,7 +86,9 @@ def _check_identity(data: Mapping[str, Any], errors: Errors, topics: Iterable[st
     if not isinstance(key, str) or not KEY_PATTERN.match(key) or len(key) > MAX_KEY_LENGTH:
         _add(errors, "key", "Use lower-case letters, digits and single hyphens (max 120).")
     topic = data.get("topic")
-    if topics is not None and topic not in set(topics):
+    if topic is None:
+        _add(errors, "topic", "Missing: every question belongs to a topic.")
+    elif topics is not None and topic not in set(topics):
         _add(errors, "topic", f"Unknown topic {topic!r}.")
 
 
