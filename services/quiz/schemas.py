@@ -27,11 +27,16 @@ class TemplateSchema(ma.Schema):
     active = ma.fields.Boolean(load_default=True)
 
 
-class TemplatePatchSchema(TemplateSchema):
-    """Some fields of a template."""
+class TemplatePatchSchema(ma.Schema):
+    """Some fields of a template (no defaults: what is absent stays as it is)."""
 
-    class Meta:
-        partial = True
+    title = ma.fields.String(validate=validate.Length(1, 200))
+    description = ma.fields.String()
+    topics = ma.fields.List(ma.fields.String(validate=TOPIC_SLUG))
+    difficulty = ma.fields.String(allow_none=True, validate=validate.OneOf(DIFFICULTIES))
+    question_count = ma.fields.Integer(strict=True)
+    time_limit_s = ma.fields.Integer(strict=True)
+    active = ma.fields.Boolean()
 
 
 class TemplateListSchema(ma.Schema):

@@ -25,7 +25,9 @@ from .fakes import make_item
 SWEEP = "quiz.sweep_overdue_sessions"
 
 
-def test_sweep_task_finalises_overdue_sessions_once(app: Flask, candidate: Candidate, clock) -> None:
+def test_sweep_task_finalises_overdue_sessions_once(
+    app: Flask, candidate: Candidate, clock
+) -> None:
     overdue = candidate.start().get_json()
     task = app.extensions["celery"].tasks[SWEEP]
     clock.advance(600 + 6)
@@ -57,7 +59,9 @@ def test_celery_settings_are_safe_for_redis(app: Flask) -> None:
     assert settings["task_acks_late"] and settings["task_reject_on_worker_lost"]
     assert settings["worker_prefetch_multiplier"] == 1
     assert settings["accept_content"] == ["json"] and settings["task_ignore_result"]
-    assert settings["broker_transport_options"]["global_keyprefix"] == app.config["REDIS_KEY_PREFIX"]
+    assert (
+        settings["broker_transport_options"]["global_keyprefix"] == app.config["REDIS_KEY_PREFIX"]
+    )
     assert {q.name for q in settings["task_queues"]} == {"quiz.sweep", "quiz.reports"}
     schedule = settings["beat_schedule"]["sweep-overdue-sessions"]
     assert schedule["task"] == SWEEP and schedule["schedule"] == dt.timedelta(seconds=15)

@@ -106,7 +106,9 @@ def _all_at_once(calls: list[Callable[[], Any]]) -> list[Any]:
 
 def _start(base_url: str, headers: dict[str, str]) -> dict[str, Any]:
     body = {"topics": ["routing"], "question_count": 5, "time_limit_s": 300}
-    response = requests.post(f"{base_url}/api/quiz/sessions", json=body, headers=headers, timeout=10)
+    response = requests.post(
+        f"{base_url}/api/quiz/sessions", json=body, headers=headers, timeout=10
+    )
     assert response.status_code == 201, response.text
     return response.json()
 
