@@ -6,7 +6,9 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
+
+from services.common.errors import Problem
 
 from . import accounts
 from .extensions import db
@@ -64,11 +66,15 @@ def keys_list() -> None:
 @click.option("--email", prompt=True)
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @click.option("--name", default="Administrator", show_default=True)
+@with_appcontext
 def create_admin(email: str, password: str, name: str) -> None:
     """Create the first admin, or grant admin to an existing account."""
     user = accounts.find_by_email(email)
     if user is None:
-        user = accounts.register(email, password, name, roles=["admin"])
+        try:
+            user = accounts.register(email, password, name, roles=["admin"])
+        except Problem as exc:
+            raise click.ClickException(f"{exc.detail} {exc.errors or ''}".strip()) from exc
         click.echo(f"created admin {user.email} ({user.id})")
         return
     user.roles = sorted({*(user.roles or []), "admin"})

@@ -118,8 +118,9 @@ class KeyRing:
         """The key to sign with: the newest one published for long enough."""
         keys = self.keys()
         now = time.time()
+        # Kid timestamps have one-second resolution (and may be bumped a second ahead).
         mature = [
-            k for k in keys if k.created is None or now - k.created >= self.activation_delay_s
+            k for k in keys if k.created is None or now + 1 - k.created >= self.activation_delay_s
         ]
         return mature[-1] if mature else keys[0]
 
@@ -154,7 +155,13 @@ def _locked(directory: Path) -> Iterator[None]:
 
 def _write_new_key(directory: Path) -> SigningKey:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    kid = f"{time.strftime(KID_TIME_FORMAT, time.gmtime())}-{thumbprint(key)[:8]}"
+    stamp = time.time()
+    existing = key_files(directory)
+    newest = SigningKey(existing[-1].stem, key).created if existing else None
+    if newest is not None:
+        # The newest key must sort last even when rotating twice within a second.
+        stamp = max(stamp, newest + 1)
+    kid = f"{time.strftime(KID_TIME_FORMAT, time.gmtime(stamp))}-{thumbprint(key)[:8]}"
     pem = key.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,
