@@ -24,8 +24,6 @@ def conditional(fn: F) -> F:
         if "Cache-Control" not in response.headers:
             response.cache_control.public = True
             response.cache_control.max_age = current_app.config["CONTENT_CACHE_MAX_AGE"]
-        # The same URL answers differently to authors (retired questions by id).
-        response.vary.add("Authorization")
         return response.make_conditional(request)
 
     return wrapper  # type: ignore[return-value]
