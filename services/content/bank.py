@@ -11,28 +11,16 @@ from typing import Any
 import yaml
 
 from . import rules
-from .store import ItemError, SyncReport, check_batch, save_questions, save_topics
+from .store import (
+    ItemError,
+    SyncReport,
+    check_batch,
+    save_questions,
+    save_topics,
+    topic_position,
+)
 
 BANK_DIR = Path(__file__).parent / "bank"
-# Display order of the topics the platform ships with; other topics follow alphabetically.
-TOPIC_ORDER = (
-    "fundamentals",
-    "routing",
-    "request-lifecycle",
-    "templates",
-    "forms",
-    "sessions",
-    "blueprints",
-    "extensions",
-    "rest-apis",
-    "auth",
-    "middleware",
-    "deployment",
-    "performance",
-    "security",
-    "testing",
-    "real-world",
-)
 
 
 @dataclass
@@ -157,7 +145,7 @@ def coverage_table(bank: Bank) -> str:
 
 def topic_sort_key(slug: str) -> tuple[int, str]:
     """Known topics in teaching order first, then the rest by name."""
-    return (TOPIC_ORDER.index(slug) if slug in TOPIC_ORDER else len(TOPIC_ORDER), slug)
+    return (topic_position(slug), slug)
 
 
 def seed(bank: Bank) -> SyncReport:
@@ -165,7 +153,7 @@ def seed(bank: Bank) -> SyncReport:
     problems = lint(bank)
     if problems:
         raise BankInvalid(problems)
-    save_topics(bank.topics, sorted((t["slug"] for t in bank.topics), key=topic_sort_key))
+    save_topics(bank.topics)
     problems = check_batch(bank.questions, {t["slug"] for t in bank.topics})
     for problem in problems:
         problem.file, problem.line = bank.origins[problem.index]

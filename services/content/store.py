@@ -15,6 +15,26 @@ from . import codec, rules
 from .extensions import db
 from .models import Question, Topic
 
+# Display order of the topics the platform ships with; other topics follow alphabetically.
+TOPIC_ORDER = (
+    "fundamentals",
+    "routing",
+    "request-lifecycle",
+    "templates",
+    "forms",
+    "sessions",
+    "blueprints",
+    "extensions",
+    "rest-apis",
+    "auth",
+    "middleware",
+    "deployment",
+    "performance",
+    "security",
+    "testing",
+    "real-world",
+)
+
 
 @dataclass
 class ItemError:
@@ -106,16 +126,18 @@ def _relabel(message: str, stored: list[dict[str, Any]]) -> str:
     return re.sub(r"item (\d+)", swap, message)
 
 
-def save_topics(topics: Iterable[Mapping[str, Any]], order: Sequence[str] = ()) -> None:
+def topic_position(slug: str) -> int:
+    """Known topics in teaching order first; others after them (then by slug)."""
+    return TOPIC_ORDER.index(slug) if slug in TOPIC_ORDER else len(TOPIC_ORDER)
+
+
+def save_topics(topics: Iterable[Mapping[str, Any]]) -> None:
     """Create or update topic headers (slug, title, description)."""
     for header in topics:
         topic = db.session.get(Topic, header["slug"]) or Topic(slug=header["slug"])
         topic.title = header["title"].strip()
         topic.description = header["description"].strip()
-        if header["slug"] in order:
-            topic.position = list(order).index(header["slug"])
-        elif topic.position is None:
-            topic.position = len(order)
+        topic.position = topic_position(header["slug"])
         db.session.add(topic)
     db.session.flush()
 
