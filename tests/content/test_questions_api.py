@@ -197,8 +197,13 @@ def test_retired_question_hidden_from_public_visible_to_author(
 def test_openapi_documents_every_route(client: FlaskClient) -> None:
     spec = client.get("/api/content/openapi.json").get_json()
     paths = spec["paths"]
-    for path in ("/api/content/topics", "/api/content/questions",
-                 "/api/content/questions/{question_id}", "/api/content/export",
-                 "/api/content/import", "/internal/questions/draw"):
+    for path in (
+        "/api/content/topics",
+        "/api/content/questions",
+        "/api/content/questions/{question_id}",
+        "/api/content/export",
+        "/api/content/import",
+        "/internal/questions/draw",
+    ):
         assert path in paths, sorted(paths)
     assert {"put", "patch", "delete", "get"} <= set(paths["/api/content/questions/{question_id}"])
