@@ -173,7 +173,8 @@ def init_token_verification(app: Flask, keys: KeySet | None = None) -> JWTManage
 
     @manager.token_in_blocklist_loader
     def _is_revoked(_header: dict[str, Any], claims: dict[str, Any]) -> bool:
-        return revocation_list(current_app._get_current_object()).is_revoked(claims.get("jti"))
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        return revocation_list(app).is_revoked(claims.get("jti"))
 
     def unauthorized(detail: str) -> Response:
         return problem_response(
