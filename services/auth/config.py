@@ -67,6 +67,7 @@ def from_env() -> dict[str, Any]:
         "AUTH_LOGIN_LIMIT_IP": env_str("AUTH_LOGIN_LIMIT_IP", "20 per minute;200 per hour"),
         "AUTH_LOGIN_LIMIT_ACCOUNT": env_str("AUTH_LOGIN_LIMIT_ACCOUNT", "5 per minute;30 per hour"),
         "AUTH_REGISTER_LIMIT_IP": env_str("AUTH_REGISTER_LIMIT_IP", "10 per hour"),
+        "AUTH_TOKEN_LIMIT_IP": env_str("AUTH_TOKEN_LIMIT_IP", "60 per minute"),
         "AUTH_ARGON2_TIME_COST": env_int("AUTH_ARGON2_TIME_COST", 3),
         "AUTH_ARGON2_MEMORY_KIB": env_int("AUTH_ARGON2_MEMORY_KIB", 65536),
         "AUTH_ARGON2_PARALLELISM": env_int("AUTH_ARGON2_PARALLELISM", 4),

@@ -143,3 +143,15 @@ def test_development_generates_secret_and_key_once_under_var_dir(
             secrets.append(app.config["SECRET_KEY"])
     assert secrets[0] == secrets[1]
     assert len(key_files(tmp_path / "var" / "keys")) == 1
+
+
+def test_keys_module_bootstraps_a_directory_without_the_app(tmp_path: Path) -> None:
+    from services.auth.keys import main
+
+    assert main(["ensure", str(tmp_path)]) == 0
+    assert main(["ensure", str(tmp_path)]) == 0
+    assert main(["rotate", str(tmp_path)]) == 0
+    first = key_files(tmp_path)[0].stem
+    assert main(["retire", str(tmp_path), first]) == 0
+    assert len(key_files(tmp_path)) == 1
+    assert main(["bogus"]) == 2

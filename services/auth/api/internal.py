@@ -18,7 +18,7 @@ bp = Blueprint("internal", __name__, url_prefix="/internal")
 
 @bp.post("/oauth/token")
 @limiter.limit(
-    lambda: current_app.config.get("AUTH_TOKEN_LIMIT_IP", "60 per minute"),
+    lambda: current_app.config["AUTH_TOKEN_LIMIT_IP"],
     key_func=client_address,
     scope="client-token",
 )
