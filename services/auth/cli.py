@@ -30,7 +30,12 @@ def _keys_dir() -> Path:
 def keys_ensure() -> None:
     """Generate a signing key when the key directory has none (idempotent)."""
     key, created = ensure_key(_keys_dir())
-    click.echo(f"created key {key.kid}" if created and key else "a signing key already exists")
+    if created and key:
+        click.echo(f"created key {key.kid}")
+    else:
+        click.echo(
+            f"a signing key already exists ({current_app.extensions['key_ring'].active().kid})"
+        )
 
 
 @keys_cli.command("rotate")
