@@ -90,7 +90,8 @@ def test_retiring_the_newest_key_is_refused(auth_config: dict[str, Any], tmp_pat
 
 
 def test_single_key_file_is_supported(auth_config: dict[str, Any], keys_dir: Path) -> None:
-    (pem,) = key_files(keys_dir)[:1]
+    ensure_key(keys_dir)
+    pem = key_files(keys_dir)[0]
     config = {**auth_config, "AUTH_SIGNING_KEYS_DIR": None, "AUTH_PRIVATE_KEY_FILE": str(pem)}
     for app in build(config):
         client = app.test_client()
