@@ -10,9 +10,21 @@ from requests.adapters import HTTPAdapter
 from .request_log import REQUEST_ID_HEADER, current_request_id
 
 
+class NoRedirectSession(requests.Session):
+    """A session that never follows redirects.
+
+    With `allow_redirects=False` requests still walks its redirect generator once and reads the
+    redirect's body to free the socket, so a streamed 302 would reach a proxy already drained.
+    Saying "no redirect target" keeps every response, 3xx included, untouched for the caller.
+    """
+
+    def get_redirect_target(self, resp: requests.Response) -> None:
+        return None
+
+
 def pooled_session(pool_size: int = 16) -> requests.Session:
-    """A `requests.Session` whose connection pool holds `pool_size` keep-alive connections."""
-    session = requests.Session()
+    """A session whose pool keeps `pool_size` keep-alive connections and never follows redirects."""
+    session = NoRedirectSession()
     adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size, max_retries=0)
     session.mount("http://", adapter)
     session.mount("https://", adapter)

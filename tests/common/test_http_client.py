@@ -4,36 +4,48 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 import requests
-from flask import Flask, request
+from flask import Flask, g, request
 from werkzeug.serving import make_server
 
 from services.common.http_client import ServiceClient
 
 
+@contextmanager
+def serving(app: Flask) -> Iterator[str]:
+    """Serve `app` on a free local port for the duration of the block."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join()
+
+
 @pytest.fixture
-def echo_server() -> Iterator[str]:
-    upstream = Flask("echo")
+def upstream_url() -> Iterator[str]:
+    upstream = Flask("upstream")
 
     @upstream.get("/echo")
     def echo() -> dict:
         return {"request_id": request.headers.get("X-Request-ID")}
 
-    server = make_server("127.0.0.1", 0, upstream, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
+    @upstream.get("/moved")
+    def moved() -> tuple:
+        return "<p>Moved.</p>", 302, {"Location": "/elsewhere"}
+
+    with serving(upstream) as url:
+        yield url
 
 
-def test_request_id_travels_with_calls_made_inside_a_request(app, echo_server):
-    client = ServiceClient(echo_server)
+def test_request_id_travels_with_calls_made_inside_a_request(app, upstream_url):
+    client = ServiceClient(upstream_url)
     with app.test_request_context("/"):
-        from flask import g
-
         g.request_id = "upstream-trace-1"
         assert client.get("/echo").json() == {"request_id": "upstream-trace-1"}
 
@@ -44,7 +56,14 @@ def test_refused_connection_raises_quickly():
         client.get("/anything")
 
 
-def test_timeouts_default_to_configured_pair(echo_server):
-    client = ServiceClient(echo_server, connect_timeout=0.7, read_timeout=2.5)
+def test_timeouts_default_to_configured_pair(upstream_url):
+    client = ServiceClient(upstream_url, connect_timeout=0.7, read_timeout=2.5)
     assert client.timeout == (0.7, 2.5)
     assert client.get("/echo").status_code == 200
+
+
+def test_redirect_is_returned_with_its_body_unread(upstream_url):
+    reply = ServiceClient(upstream_url).get("/moved", stream=True)
+    assert reply.status_code == 302
+    assert reply.headers["Location"] == "/elsewhere"
+    assert reply.raw.read() == b"<p>Moved.</p>"

@@ -35,7 +35,10 @@ def upstream_app(name: str, ready: bool = True) -> Flask:
 
     @app.get("/api/<svc>/redirect")
     def redirect(svc: str) -> Response:
-        return Response(status=302, headers={"Location": f"/api/{svc}/elsewhere"})
+        # A body like Flask's own redirect page: it must reach the client intact.
+        return Response(
+            "<p>Moved to elsewhere.</p>", status=302, headers={"Location": f"/api/{svc}/elsewhere"}
+        )
 
     @app.get("/api/<svc>/hop")
     def hop(svc: str) -> Response:

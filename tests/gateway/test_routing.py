@@ -79,6 +79,7 @@ def test_forward_does_not_follow_redirects(client: FlaskClient) -> None:
     response = client.get("/api/auth/redirect")
     assert response.status_code == 302
     assert response.headers["Location"] == "/api/auth/elsewhere"
+    assert response.data == b"<p>Moved to elsewhere.</p>"
 
 
 @pytest.mark.parametrize(
