@@ -19,7 +19,7 @@ bind = os.environ.get("GUNICORN_BIND") or f"127.0.0.1:{os.environ.get('PORT', '8
 worker_class = "gthread"
 workers = _int("GUNICORN_WORKERS", 2)
 threads = _int("GUNICORN_THREADS", 4)
-# The gateway's read timeout (HTTP_READ_TIMEOUT, 10 s) stays below this; nginx waits timeout + 5.
+# The gateway's read timeout (GATEWAY_READ_TIMEOUT, 25 s) stays below this; nginx waits timeout + 5.
 timeout = _int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 20)
 keepalive = _int("GUNICORN_KEEPALIVE", 75)
@@ -36,3 +36,6 @@ errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # Headers from nginx/the gateway are trusted by ProxyFix in the app, not by gunicorn.
 forwarded_allow_ips = "127.0.0.1"
+# gunicorn 23+ opens a control socket at one fixed path per user; several gunicorns on one host
+# (four services, test stacks) would fight over it, and nothing here uses it.
+control_socket_disable = True
