@@ -47,3 +47,12 @@ def test_secrets_are_placeholders_not_real_values() -> None:
     text = EXAMPLE.read_text()
     for name in ("POSTGRES_PASSWORD", "AUTH_SECRET_KEY", "QUIZ_CLIENT_SECRET"):
         assert f"{name}=change-me" in text
+
+
+def test_readme_configuration_table_lists_every_variable() -> None:
+    readme = (REPO_ROOT / "README.md").read_text()
+    table = readme[readme.index("## Configuration") : readme.index("## Troubleshooting")]
+    in_table = set(re.findall(r"^\| `([A-Z][A-Z0-9_]*)` \|", table, re.M))
+    documented = set(DOCUMENTED.findall(EXAMPLE.read_text()))
+    assert documented - in_table == set(), "add these to the README's configuration table"
+    assert in_table - documented == set(), "these README rows are not in .env.example"
