@@ -1,15 +1,21 @@
-"""Helpers for tests: mint RS256 tokens the way the auth service does, with a test key."""
+"""Helpers for tests: tokens signed like the auth service's, and per-test database schemas."""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
 import jwt
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from cryptography.hazmat.primitives.asymmetric import rsa
+from flask import Flask
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import inspect
 
 TEST_ISSUER = "flask-interviews-auth"
 TEST_AUDIENCE = "flask-interviews"
@@ -83,3 +89,47 @@ class TokenMinter:
     ) -> dict[str, str]:
         """An `Authorization: Bearer` header for a fresh token."""
         return {"Authorization": f"Bearer {self.token(sub, roles, **overrides)}"}
+
+
+@contextmanager
+def fresh_tables(app: Flask, db: Any) -> Iterator[Flask]:
+    """Create the app's tables for one test and drop them afterwards.
+
+    The PostgreSQL test database is shared by a whole run, so every test leaves it empty.
+    """
+    with app.app_context():
+        db.create_all()
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.drop_all()
+            db.engine.dispose()
+
+
+@contextmanager
+def migrated_schema(app: Flask, db: Any) -> Iterator[Flask]:
+    """Build the schema with the service's Alembic migrations; downgrade to nothing afterwards."""
+    with app.app_context():
+        db.drop_all()
+        upgrade()
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            db.session.remove()
+            downgrade(revision="base")
+            leftover = set(inspect(db.engine).get_table_names()) - {"alembic_version"}
+            assert not leftover, f"downgrade to base left tables behind: {sorted(leftover)}"
+            with db.engine.begin() as connection:
+                connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+            db.engine.dispose()
+
+
+def schema_differences(db: Any, **options: Any) -> list[Any]:
+    """What Alembic's autogenerate sees between the live schema and the models (call in an app
+    context); an empty list means the migrations and the models agree."""
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True, **options})
+        return list(compare_metadata(context, db.metadata))

@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 
 from services.auth import create_app
 from services.auth.extensions import db
+from services.common.testing import fresh_tables
 
 SERVICE_SECRET = "quiz-secret-0123456789abcdef"
 PASSWORD = "correct horse battery"
@@ -49,14 +50,8 @@ def auth_config(
 
 def build(config: dict[str, Any]) -> Iterator[Flask]:
     """Create the app and its tables; drop them afterwards (PostgreSQL is shared per run)."""
-    app = create_app(config)
-    with app.app_context():
-        db.create_all()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
+    with fresh_tables(create_app(config), db) as app:
+        yield app
 
 
 @pytest.fixture

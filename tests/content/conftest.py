@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from services.common.testing import TokenMinter
+from services.common.testing import TokenMinter, fresh_tables
 from services.content import create_app
 from services.content.extensions import db
 from services.content.store import save_questions, save_topics
@@ -85,24 +85,17 @@ def app(
     database_url: str, minter: TokenMinter, redis_url: str, redis_prefix: str
 ) -> Iterator[Flask]:
     """A content app on a fresh database (tables and search objects created, then dropped)."""
-    app = create_app(
-        {
-            **minter.app_config(),
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "REDIS_URL": redis_url,
-            "REDIS_KEY_PREFIX": redis_prefix,
-            "AUTH_JWKS_URL": None,
-            "PROXY_COUNT": 0,
-            "CONTENT_CACHE_MAX_AGE": 60,
-        }
-    )
-    with app.app_context():
-        db.create_all()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
+    config = {
+        **minter.app_config(),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "REDIS_URL": redis_url,
+        "REDIS_KEY_PREFIX": redis_prefix,
+        "AUTH_JWKS_URL": None,
+        "PROXY_COUNT": 0,
+        "CONTENT_CACHE_MAX_AGE": 60,
+    }
+    with fresh_tables(create_app(config), db) as app:
+        yield app
 
 
 @pytest.fixture

@@ -5,13 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from flask import Flask
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
-from services.common.testing import TokenMinter
+from services.common.testing import TokenMinter, migrated_schema, schema_differences
 from services.content import create_app, fts
 from services.content.extensions import db
 from tests.content.conftest import make_question, seed
@@ -20,36 +18,22 @@ from tests.content.conftest import make_question, seed
 @pytest.fixture
 def migrated(database_url: str, minter: TokenMinter) -> Iterator[Flask]:
     """An app whose database was built by `flask db upgrade`, torn down by downgrade."""
-    app = create_app(
-        {
-            **minter.app_config(),
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "AUTH_JWKS_URL": None,
-            "PROXY_COUNT": 0,
-        }
-    )
-    with app.app_context():
-        upgrade()
-    yield app
-    with app.app_context():
-        downgrade(revision="base")
-        assert not set(inspect(db.engine).get_table_names()) - {"alembic_version"}
-        db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        db.session.commit()
-        db.engine.dispose()
+    config = {
+        **minter.app_config(),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "AUTH_JWKS_URL": None,
+        "PROXY_COUNT": 0,
+    }
+    with migrated_schema(create_app(config), db) as app:
+        yield app
 
 
 def test_migrations_match_models(migrated: Flask) -> None:
-    with migrated.app_context(), db.engine.connect() as connection:
-        context = MigrationContext.configure(
-            connection,
-            opts={
-                "compare_type": True,
-                "include_name": fts.include_name,
-                "include_object": fts.include_object,
-            },
+    with migrated.app_context():
+        differences = schema_differences(
+            db, include_name=fts.include_name, include_object=fts.include_object
         )
-        assert compare_metadata(context, db.metadata) == []
+        assert differences == []
 
 
 def _search_objects(app: Flask) -> set[str]:

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import re
 import secrets
-from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
 import requests
 
-from .support.client import assert_problem
+from .support.client import PASSWORD, assert_problem, bearer, register_and_login
 from .support.stack import Stack
 
 pytestmark = pytest.mark.e2e
-PASSWORD = "e2e correct horse battery"
 
 
 def browser() -> requests.Session:
@@ -24,32 +22,13 @@ def browser() -> requests.Session:
     return session
 
 
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
-def register_and_login(stack: Stack, session: requests.Session) -> tuple[str, dict[str, Any]]:
-    email = f"e2e-{secrets.token_hex(4)}@example.com"
-    created = session.post(
-        f"{stack.base_url}/api/auth/register",
-        json={"email": email, "password": PASSWORD, "name": "E2E"},
-        timeout=10,
-    )
-    assert created.status_code == 201, created.text
-    login = session.post(
-        f"{stack.base_url}/api/auth/login", json={"email": email, "password": PASSWORD}, timeout=10
-    )
-    assert login.status_code == 200, login.text
-    return email, login.json()
-
-
 def query(url: str) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
 
 
 def test_register_login_me_refresh_and_logout_with_bearer_tokens(stack: Stack) -> None:
     api = browser()
-    email, pair = register_and_login(stack, api)
+    email, pair = register_and_login(stack.base_url, api)
     me = api.get(f"{stack.base_url}/api/auth/me", headers=bearer(pair["access_token"]), timeout=10)
     assert me.status_code == 200 and me.json()["email"] == email
 
@@ -80,7 +59,7 @@ def test_register_login_me_refresh_and_logout_with_bearer_tokens(stack: Stack) -
 
 def test_refresh_reuse_ends_the_sign_in_at_every_service(stack: Stack) -> None:
     api = browser()
-    _email, first = register_and_login(stack, api)
+    _email, first = register_and_login(stack.base_url, api)
     second = api.post(
         f"{stack.base_url}/api/auth/refresh", headers=bearer(first["refresh_token"]), timeout=10
     ).json()
@@ -97,7 +76,7 @@ def test_refresh_reuse_ends_the_sign_in_at_every_service(stack: Stack) -> None:
 
 def test_cookie_session_needs_the_csrf_header_through_the_gateway(stack: Stack) -> None:
     session = browser()
-    register_and_login(stack, session)
+    register_and_login(stack.base_url, session)
     assert session.cookies.get("access_token_cookie")
     assert session.get(f"{stack.base_url}/api/auth/me", timeout=10).status_code == 200
     refused = session.post(f"{stack.base_url}/api/auth/logout", timeout=10)
@@ -195,7 +174,7 @@ def test_google_sign_in_with_a_forged_state_ends_on_an_error_page(stack: Stack) 
 
 def test_deleting_an_account_clears_quiz_data_first(stack: Stack) -> None:
     api = browser()
-    email, pair = register_and_login(stack, api)
+    email, pair = register_and_login(stack.base_url, api)
     deleted = api.delete(
         f"{stack.base_url}/api/auth/me", headers=bearer(pair["access_token"]), timeout=10
     )

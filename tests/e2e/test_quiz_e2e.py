@@ -3,32 +3,21 @@
 from __future__ import annotations
 
 import re
-import secrets
 import time
 from typing import Any
 
 import pytest
 import requests
 
+from .support.client import bearer, register_and_login
 from .support.stack import Stack
 
 pytestmark = pytest.mark.e2e
 
 
 def _sign_in(stack: Stack) -> dict[str, str]:
-    email = f"e2e-quiz-{secrets.token_hex(4)}@example.com"
-    password = f"Quiz-{secrets.token_urlsafe(12)}!"
-    registered = requests.post(
-        f"{stack.base_url}/api/auth/register",
-        json={"email": email, "password": password, "name": "Quiz Candidate"},
-        timeout=10,
-    )
-    assert registered.status_code == 201, registered.text
-    login = requests.post(
-        f"{stack.base_url}/api/auth/login", json={"email": email, "password": password}, timeout=10
-    )
-    assert login.status_code == 200, login.text
-    return {"Authorization": f"Bearer {login.json()['access_token']}"}
+    _email, tokens = register_and_login(stack.base_url, prefix="e2e-quiz")
+    return bearer(tokens["access_token"])
 
 
 class Quiz:

@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from services.common.testing import TokenMinter
+from services.common.testing import TokenMinter, fresh_tables
 from services.quiz import create_app
 from services.quiz.extensions import db
 from services.quiz.templates import seed_templates
@@ -66,17 +66,17 @@ def app_config(
     return quiz_config(database_url, minter, clock, upstream.url, redis_url, redis_prefix)
 
 
+def seeded_app(config: dict[str, Any]) -> Iterator[Flask]:
+    """A quiz app on fresh tables with the templates seeded; tables dropped afterwards."""
+    with fresh_tables(create_app(config), db) as app:
+        with app.app_context():
+            seed_templates()
+        yield app
+
+
 @pytest.fixture
 def app(app_config: dict[str, Any]) -> Iterator[Flask]:
-    app = create_app(app_config)
-    with app.app_context():
-        db.create_all()
-        seed_templates()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
+    yield from seeded_app(app_config)
 
 
 @pytest.fixture

@@ -15,11 +15,8 @@ from services.common.testing import TokenMinter
 from services.content import create_app as create_content_app
 from services.content.bank import read_bank, seed
 from services.content.extensions import db as content_db
-from services.quiz import create_app
-from services.quiz.extensions import db
-from services.quiz.templates import seed_templates
 
-from .conftest import Candidate
+from .conftest import Candidate, seeded_app
 from .test_no_leak import assert_no_correctness_data
 
 
@@ -53,15 +50,7 @@ def content_url(
 
 @pytest.fixture
 def quiz(app_config: dict[str, Any], content_url: str) -> Iterator[Flask]:
-    app = create_app({**app_config, "QUIZ_CONTENT_URL": content_url})
-    with app.app_context():
-        db.create_all()
-        seed_templates()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
+    yield from seeded_app({**app_config, "QUIZ_CONTENT_URL": content_url})
 
 
 ANSWERS = {"single": None, "multi": None, "true_false": True, "short": "url_for", "explain": "x"}

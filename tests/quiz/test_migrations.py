@@ -4,29 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
-from flask_migrate import downgrade, upgrade
-
+from services.common.testing import migrated_schema, schema_differences
 from services.quiz import create_app
 from services.quiz.extensions import db
 from services.quiz.templates import seed_templates
 
 
 def test_migrations_match_the_models(app_config: dict[str, Any]) -> None:
-    app = create_app(app_config)
-    with app.app_context():
-        db.drop_all()
-        upgrade()
-        try:
-            with db.engine.connect() as connection:
-                context = MigrationContext.configure(connection, opts={"compare_type": True})
-                differences = compare_metadata(context, db.metadata)
-            assert differences == []
-            assert seed_templates() == 4
-        finally:
-            db.session.remove()
-            downgrade(revision="base")
-            with db.engine.begin() as connection:
-                connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
-            db.engine.dispose()
+    with migrated_schema(create_app(app_config), db) as app, app.app_context():
+        assert schema_differences(db) == []
+        assert seed_templates() == 4

@@ -2,12 +2,38 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 import requests
 from requests.adapters import HTTPAdapter
 
 PROBLEM = "application/problem+json"
+PASSWORD = "e2e correct horse battery"
+
+
+def bearer(token: str) -> dict[str, str]:
+    """An `Authorization: Bearer` header."""
+    return {"Authorization": f"Bearer {token}"}
+
+
+def register_and_login(
+    base_url: str, session: requests.Session | None = None, prefix: str = "e2e"
+) -> tuple[str, dict[str, Any]]:
+    """Register a new candidate through nginx and sign in; return the email and the tokens."""
+    http = session or requests.Session()
+    email = f"{prefix}-{secrets.token_hex(4)}@example.com"
+    created = http.post(
+        f"{base_url}/api/auth/register",
+        json={"email": email, "password": PASSWORD, "name": "E2E candidate"},
+        timeout=10,
+    )
+    assert created.status_code == 201, created.text
+    login = http.post(
+        f"{base_url}/api/auth/login", json={"email": email, "password": PASSWORD}, timeout=10
+    )
+    assert login.status_code == 200, login.text
+    return email, login.json()
 
 
 def assert_problem(response: requests.Response, status: int) -> dict[str, Any]:
