@@ -83,9 +83,9 @@ TYPES = ("single", "multi", "true_false", "short", "explain")
 
 
 def default_bank() -> dict[str, dict[str, Any]]:
-    """Five questions (one per type) per topic and difficulty, for three topics."""
+    """Five questions (one per type) per topic and difficulty, for four topics."""
     bank: dict[str, dict[str, Any]] = {}
-    for topic in ("routing", "blueprints", "deployment"):
+    for topic in ("routing", "blueprints", "deployment", "fundamentals"):
         for difficulty in ("junior", "mid", "senior"):
             for kind in TYPES:
                 qid = f"{topic[:3]}-{difficulty[:1]}-{kind}"

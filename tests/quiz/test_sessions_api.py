@@ -20,6 +20,8 @@ def test_start_from_template_returns_active_session_with_clock(candidate: Candid
     assert body["question_count"] == 10
     assert [q["position"] for q in body["questions"]] == list(range(1, 11))
     assert {q["difficulty"] for q in body["questions"]} == {"junior"}
+    # The fake bank holds two of the template's topics: the draw stays inside them, balanced.
+    assert {q["topic"] for q in body["questions"]} == {"fundamentals", "routing"}
     assert body["server_now"] == "2030-01-01T09:00:00+00:00"
     assert body["deadline"] == "2030-01-01T09:15:00+00:00"
     assert body["remaining_s"] == 900
