@@ -72,6 +72,11 @@ def before_start_commands() -> list[tuple[str, ...]]:
     return commands
 
 
+def readiness_announcer(public_url: str) -> ProcessSpec:
+    """Prints the URL once `/readyz` through the public port is green (make run only)."""
+    return ProcessSpec("ready", ("python", "-m", "infra.devstack.announce", public_url))
+
+
 def redis_server(port: int, data_dir: Path | str) -> ProcessSpec:
     """A private, non-persistent redis-server on loopback."""
     argv = (

@@ -76,6 +76,7 @@ def plan(var_dir: Path, topology: Topology) -> tuple[list[procdefs.ProcessSpec],
     for service in procdefs.DB_SERVICES:
         specs.append(procdefs.web(service, "127.0.0.1", topology.ports[service]))
     specs += [procdefs.worker(), procdefs.beat(var_dir)]
+    specs.append(procdefs.readiness_announcer(f"http://localhost:{public}"))
     env = platform_env(
         topology,
         var_dir=var_dir,
@@ -137,7 +138,8 @@ def main(argv: list[str] | None = None) -> int:
     if migrate_only:
         say(f"databases under {var_dir} are up to date")
         return 0
-    say(f"the platform is starting: http://localhost:{topology.ports['nginx']}  (Ctrl-C stops it)")
+    url = f"http://localhost:{topology.ports['nginx']}"
+    say(f"starting the platform at {url}; 'ready' follows when every service answers")
     honcho = str(Path(sys.executable).parent / "honcho")
     argv = [honcho, "-f", str(var_dir / "Procfile"), "-d", str(procdefs.REPO_ROOT),
             "-e", str(var_dir / "dev.env"), "start"]  # fmt: skip

@@ -65,7 +65,13 @@ def test_run_serves_readyz_through_nginx_and_ctrl_c_stops_everything(tmp_path: P
         output = (tmp_path / "run.log").read_text(errors="replace")
         assert http_status(url) == 200, output[-3000:]
         assert f"http://localhost:{ports['NGINX_PORT']}" in output
-        assert len(processes_of_run(var_dir)) >= 9  # honcho + redis, nginx, 4 web, worker, beat
+        # honcho + redis, nginx, 4 web, worker, beat, the readiness announcer
+        assert len(processes_of_run(var_dir)) >= 10
+        deadline = time.monotonic() + 10
+        while "ready: open http://localhost:" not in output and time.monotonic() < deadline:
+            time.sleep(0.2)
+            output = (tmp_path / "run.log").read_text(errors="replace")
+        assert f"ready: open http://localhost:{ports['NGINX_PORT']}" in output
         runner.send_signal(signal.SIGINT)  # what Ctrl-C delivers to the foreground program
         runner.wait(timeout=40)
         deadline = time.monotonic() + 5
