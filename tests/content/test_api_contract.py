@@ -1,0 +1,22 @@
+"""Regressions found by fuzzing the content API against its own OpenAPI document."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask.testing import FlaskClient
+
+URL = "/api/content/questions"
+
+
+def _is_rfc3339(value: str) -> bool:
+    return dt.datetime.fromisoformat(value).tzinfo is not None
+
+
+def test_question_timestamps_carry_a_timezone_on_every_backend(
+    client: FlaskClient, sample, auth
+) -> None:
+    listed = client.get(URL).get_json()["items"][0]
+    one = client.get(f"{URL}/{listed['id']}").get_json()
+    for body in (listed, one):
+        assert _is_rfc3339(body["created_at"]) and _is_rfc3339(body["updated_at"]), body
