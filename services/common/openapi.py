@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import http
 from typing import Any
 
 import marshmallow as ma
 from flask import Blueprint, Flask, send_from_directory
 from flask_smorest import Api
+from flask_smorest.utils import prepare_response
 from swagger_ui_bundle import swagger_ui_path  # type: ignore[import-untyped]
 from werkzeug.exceptions import HTTPException
 
-from .errors import http_exception_to_problem
+from .errors import PROBLEM_MIME, http_exception_to_problem
 
 
 class ProblemSchema(ma.Schema):
@@ -32,6 +34,22 @@ class ProblemApi(Api):
 
     def handle_http_exception(self, error: HTTPException):  # type: ignore[no-untyped-def]
         return http_exception_to_problem(error)
+
+    def _register_responses(self) -> None:
+        """Register the error responses flask-smorest references, as `application/problem+json`.
+
+        flask-smorest documents them with the success content type (`application/json`), which
+        is not what the error handlers send; clients and contract checks rely on the document.
+        """
+        for status in http.HTTPStatus:
+            response: dict[str, Any] = {"description": status.phrase}
+            if not (100 <= status < 200) and status not in (204, 304):
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, PROBLEM_MIME)
+            self.spec.components.response(status.name, response, lazy=True)
+        default = {"description": "Default error response", "schema": self.ERROR_SCHEMA}
+        prepare_response(default, self.spec, PROBLEM_MIME)
+        self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME, default, lazy=True)
 
 
 def openapi_settings(service: str, prefix: str, version: str = "1.0") -> dict[str, Any]:

@@ -62,3 +62,12 @@ def test_success_passes_through(client):
     response = client.post("/api/sample/items", json={"name": "a", "count": 2})
     assert response.status_code == 201
     assert response.get_json() == {"name": "a", "count": 2}
+
+
+def test_openapi_documents_error_responses_as_problem_json(client):
+    spec = client.get("/api/sample/openapi.json").get_json()
+    post = spec["paths"]["/api/sample/items"]["post"]["responses"]
+    assert post["422"]["$ref"].endswith("/UNPROCESSABLE_ENTITY")
+    responses = spec["components"]["responses"]
+    for name in ("DEFAULT_ERROR", "UNPROCESSABLE_ENTITY"):
+        assert list(responses[name]["content"]) == [PROBLEM], name

@@ -20,3 +20,10 @@ def test_question_timestamps_carry_a_timezone_on_every_backend(
     one = client.get(f"{URL}/{listed['id']}").get_json()
     for body in (listed, one):
         assert _is_rfc3339(body["created_at"]) and _is_rfc3339(body["updated_at"]), body
+
+
+def test_openapi_documents_errors_as_problem_json(client: FlaskClient) -> None:
+    spec = client.get("/api/content/openapi.json").get_json()
+    default = spec["paths"][URL + "/{question_id}"]["get"]["responses"]["default"]["$ref"]
+    name = default.rsplit("/", 1)[-1]
+    assert list(spec["components"]["responses"][name]["content"]) == ["application/problem+json"]
