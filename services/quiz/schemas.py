@@ -130,7 +130,8 @@ class SessionPageSchema(ma.Schema):
 class PageArgsSchema(ma.Schema):
     """Pagination."""
 
-    page = ma.fields.Integer(load_default=1, validate=validate.Range(min=1))
+    # Capped so the offset fits a database integer (a huge page was a 500 on SQLite).
+    page = ma.fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
     per_page = ma.fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
