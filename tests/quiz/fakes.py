@@ -103,6 +103,8 @@ class FakeUpstream:
         self.draws: list[dict[str, Any]] = []
         self.token_requests = 0
         self.fail_draw_with: int | None = None
+        # Topics the content service does not know (it answers 422 naming them).
+        self.unknown_topics: set[str] = set()
         self.app = self._build()
         self.url = ""
 
@@ -145,6 +147,10 @@ class FakeUpstream:
         return "service" in claims.get("roles", [])
 
     def _draw(self, body: dict[str, Any]) -> Any:
+        unknown = [t for t in body["topics"] if t in self.unknown_topics]
+        if unknown:  # as the content service answers
+            errors = {"topics": [f"Unknown topic {t!r}." for t in unknown]}
+            return jsonify(title="Validation Failed", detail="Unknown topics.", errors=errors), 422
         topics = body["topics"] or sorted({q["topic"] for q in self.bank.values()})
         pool = [
             q

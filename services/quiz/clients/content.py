@@ -11,7 +11,7 @@ from typing import Any
 import requests
 from flask import Flask, current_app
 
-from services.common.errors import Conflict, Problem, ServiceUnavailable
+from services.common.errors import Conflict, Problem, ServiceUnavailable, ValidationFailed
 from services.common.http_client import ServiceClient
 
 log = logging.getLogger(__name__)
@@ -116,7 +116,7 @@ class ContentClient:
             log.error("content draw failed with HTTP %s", response.status_code)
             raise ServiceUnavailable("The content service cannot provide questions right now.")
         if response.status_code == 422:
-            raise BadUpstream(f"The content service refused the draw: {_json(response)}.")
+            _refused(_json(response))
         return _items(response, count)
 
     def _post(self, body: dict[str, Any]) -> requests.Response:
@@ -128,6 +128,16 @@ class ContentClient:
             raise ServiceUnavailable(
                 "The content service is unavailable; no interview was started."
             ) from exc
+
+
+def _refused(problem: dict[str, Any]) -> None:
+    """Turn content's 422 into the caller's 422 when it names only the requested topics."""
+    errors = problem.get("errors")
+    if isinstance(errors, dict) and set(errors) == {"topics"}:
+        # Unknown topics are the candidate's (or the template's) input, not a broken upstream.
+        raise ValidationFailed("Some requested topics do not exist.", errors=errors)
+    log.error("content refused the draw: %s", problem)
+    raise BadUpstream("The content service refused the draw.")
 
 
 def _json(response: requests.Response) -> dict[str, Any]:
