@@ -102,17 +102,18 @@ class QuestionInSchema(ma.Schema):
     """A question in the bank format (bank/FORMAT.md); which fields apply depends on `type`."""
 
     key = fields.String(metadata={"description": "optional on create: generated from the topic"})
-    topic = fields.String(required=True)
-    type = fields.String(required=True)
-    difficulty = fields.String(required=True)
-    prompt = fields.String(required=True)
+    # Documented bounds only (`metadata`): rules.py checks them, with one error map for all.
+    topic = fields.String(required=True, metadata={"minLength": 1})
+    type = fields.String(required=True, metadata={"enum": list(TYPES)})
+    difficulty = fields.String(required=True, metadata={"enum": list(DIFFICULTIES)})
+    prompt = fields.String(required=True, metadata={"minLength": 1})
     options = fields.List(fields.Nested(OptionInSchema))
     answer = fields.Boolean()
     accepted = fields.List(fields.String())
     patterns = fields.List(fields.String())
     rubric = fields.List(fields.Nested(RubricPointSchema))
-    model_answer = fields.String(required=True)
-    explanation = fields.String(required=True)
+    model_answer = fields.String(required=True, metadata={"minLength": 1})
+    explanation = fields.String(required=True, metadata={"minLength": 1})
     references = fields.List(fields.String())
     tags = fields.List(fields.String())
 

@@ -41,7 +41,13 @@ def export(format: str) -> Response:
 @blp.doc(
     requestBody={
         "content": {
-            "application/json": {"schema": {"type": "object"}},
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "required": ["questions"],
+                    "properties": {"questions": {"type": "array", "items": {"type": "object"}}},
+                }
+            },
             "text/plain": {"schema": {"type": "string", "description": "Moodle GIFT"}},
         }
     }

@@ -102,7 +102,8 @@ def replace(payload: dict[str, Any], question_id: str) -> dict[str, Any]:
 
 @blp.patch("/questions/<question_id>")
 @require_role("author")
-@blp.arguments(QuestionPatchSchema(partial=True))
+# No body is an empty change: the question is returned unchanged.
+@blp.arguments(QuestionPatchSchema(partial=True), required=False)
 @blp.response(200, QuestionStudySchema)
 def patch(payload: dict[str, Any], question_id: str) -> dict[str, Any]:
     """Change some fields (version grows when anything changed), or set `retired`."""
