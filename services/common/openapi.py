@@ -18,6 +18,10 @@ from .errors import PROBLEM_MIME, http_exception_to_problem
 class ProblemSchema(ma.Schema):
     """RFC 9457 problem details (documentation only)."""
 
+    class Meta:
+        # Problems carry extension members (e.g. `available`, `items`), as RFC 9457 allows.
+        unknown = ma.INCLUDE
+
     type = ma.fields.String()
     title = ma.fields.String()
     status = ma.fields.Integer()

@@ -71,3 +71,8 @@ def test_openapi_documents_error_responses_as_problem_json(client):
     responses = spec["components"]["responses"]
     for name in ("DEFAULT_ERROR", "UNPROCESSABLE_ENTITY"):
         assert list(responses[name]["content"]) == [PROBLEM], name
+
+
+def test_openapi_problem_schema_allows_extension_members(client):
+    spec = client.get("/api/sample/openapi.json").get_json()
+    assert spec["components"]["schemas"]["Problem"].get("additionalProperties") is not False
