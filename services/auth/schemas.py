@@ -5,6 +5,8 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
+from .accounts import ASSIGNABLE_ROLES
+
 
 class RegisterSchema(ma.Schema):
     """A new local account."""
@@ -56,13 +58,39 @@ class PasswordChangeSchema(ma.Schema):
 class RolesSchema(ma.Schema):
     """The complete set of roles a user should hold."""
 
-    roles = ma.fields.List(ma.fields.String(), required=True)
+    # Documented only: accounts.set_roles checks them (one message for unknown or none).
+    roles = ma.fields.List(
+        ma.fields.String(metadata={"enum": list(ASSIGNABLE_ROLES)}),
+        required=True,
+        metadata={"minItems": 1},
+    )
 
 
 class ProvidersSchema(ma.Schema):
     """Which external sign-in buttons the web app should show."""
 
     google = ma.fields.Boolean()
+
+
+class JwkSchema(ma.Schema):
+    """One public RSA key (RFC 7517)."""
+
+    class Meta:
+        unknown = ma.INCLUDE  # JWK members beyond these are allowed by the RFC
+
+    kty = ma.fields.String()
+    kid = ma.fields.String()
+    use = ma.fields.String()
+    alg = ma.fields.String()
+    key_ops = ma.fields.List(ma.fields.String())
+    n = ma.fields.String()
+    e = ma.fields.String()
+
+
+class JwksSchema(ma.Schema):
+    """The JSON Web Key Set that verifies this service's tokens."""
+
+    keys = ma.fields.List(ma.fields.Nested(JwkSchema))
 
 
 class ClientCredentialsSchema(ma.Schema):

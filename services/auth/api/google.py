@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from .. import google, tokens
 from ..extensions import db
-from ..schemas import ProvidersSchema
+from ..schemas import JwksSchema, ProvidersSchema
 from .cookies import set_token_cookies
 
 bp = Blueprint("google", __name__, description="Google sign-in and public keys")
@@ -57,6 +57,7 @@ def _failure_page(failure: google.LoginFailed) -> Response:
 
 
 @bp.get("/.well-known/jwks.json")
+@bp.response(200, JwksSchema, description="The public keys (JWKS)")
 def jwks() -> Response:
     """The public keys that verify this service's tokens (JWKS, RFC 7517)."""
     response = jsonify(tokens.key_ring().jwks())
