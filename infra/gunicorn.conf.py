@@ -30,6 +30,9 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 # restarting at once.
 max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
 max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 200)
+# As long a request line as nginx accepts (its 8k header buffers): longer ones get nginx's
+# problem+json 414, shorter ones reach the app (its 422s), never gunicorn's HTML 414.
+limit_request_line = 8190
 # The apps write one JSON line per request themselves (with the request id).
 accesslog = None
 errorlog = "-"

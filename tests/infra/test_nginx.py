@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import runpy
 from pathlib import Path
 
 import pytest
@@ -135,12 +136,18 @@ def test_login_is_rate_limited_with_429_problem_json(rendered: Path) -> None:
 
 def test_nginx_errors_are_problem_json_with_request_id(rendered: Path) -> None:
     text = rendered.read_text()
-    for status in (400, 404, 413, 429, 502, 503, 504):
+    for status in (400, 404, 413, 414, 429, 502, 503, 504):
         body = re.search(rf"return {status} '(\{{.*\}})';", text)
         assert body is not None, status
         assert f'"status":{status}' in body.group(1)
         assert '"request_id":"$req_id"' in body.group(1)
-    assert text.count("default_type application/problem+json;") >= 7
+    assert text.count("default_type application/problem+json;") >= 8
+    assert "error_page 414 /__errors/414;" in text
+
+
+def test_gunicorn_reads_request_lines_as_long_as_nginx_does() -> None:
+    conf = runpy.run_path(str(Path(__file__).parents[2] / "infra" / "gunicorn.conf.py"))
+    assert conf["limit_request_line"] == 8190
 
 
 def test_read_timeout_exceeds_app_timeout_by_five_seconds() -> None:
