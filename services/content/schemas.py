@@ -5,11 +5,11 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from services.common.pagination import PageArgsSchema, PageSchema
+
 from .queries import SORTS
 from .rules import DIFFICULTIES, TYPES
 
-MAX_PER_PAGE = 100
-DEFAULT_PER_PAGE = 20
 MAX_DRAW = 100
 
 
@@ -22,7 +22,7 @@ class TopicSchema(ma.Schema):
     question_count = fields.Integer()
 
 
-class QuestionQuerySchema(ma.Schema):
+class QuestionQuerySchema(PageArgsSchema):
     """Filters, search, sort and page of a question list."""
 
     topic = fields.String(validate=validate.Length(min=1, max=64))
@@ -33,12 +33,6 @@ class QuestionQuerySchema(ma.Schema):
     sort = fields.String(
         validate=validate.OneOf(SORTS),
         metadata={"description": "default `topic`, or `relevance` when `q` is given"},
-    )
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
-    per_page = fields.Integer(
-        load_default=DEFAULT_PER_PAGE,
-        validate=validate.Range(min=1, max=MAX_PER_PAGE),
-        metadata={"description": f"1-{MAX_PER_PAGE}; larger values are rejected (422)"},
     )
 
 
@@ -74,13 +68,10 @@ class QuestionStudySchema(ma.Schema):
     updated_at = fields.DateTime()
 
 
-class QuestionPageSchema(ma.Schema):
+class QuestionPageSchema(PageSchema):
     """One page of questions."""
 
     items = fields.List(fields.Nested(QuestionStudySchema))
-    page = fields.Integer()
-    per_page = fields.Integer()
-    total = fields.Integer()
 
 
 class OptionInSchema(ma.Schema):

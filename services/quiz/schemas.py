@@ -9,6 +9,8 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import validate
 
+from services.common.pagination import PageSchema
+
 DIFFICULTIES = ("junior", "mid", "senior")
 TOPIC_SLUG = validate.Regexp(r"^[a-z0-9][a-z0-9-]{0,79}$", error="Not a topic slug.")
 
@@ -118,21 +120,10 @@ class SessionSchema(SessionSummarySchema):
     questions = ma.fields.List(ma.fields.Nested(QuestionSchema))
 
 
-class SessionPageSchema(ma.Schema):
+class SessionPageSchema(PageSchema):
     """One page of the caller's sessions."""
 
     items = ma.fields.List(ma.fields.Nested(SessionSummarySchema))
-    page = ma.fields.Integer()
-    per_page = ma.fields.Integer()
-    total = ma.fields.Integer()
-
-
-class PageArgsSchema(ma.Schema):
-    """Pagination."""
-
-    # Capped so the offset fits a database integer (a huge page was a 500 on SQLite).
-    page = ma.fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
-    per_page = ma.fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
 class AnswerSchema(ma.Schema):

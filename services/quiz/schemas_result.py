@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from services.common.pagination import MAX_PER_PAGE, PageArgsSchema, PageSchema
+
 from .schemas import ClockSchema, QuestionSchema
 
 
@@ -61,19 +63,17 @@ class ItemStatSchema(ma.Schema):
     flags = ma.fields.List(ma.fields.String())
 
 
-class ItemStatPageSchema(ma.Schema):
+class ItemStatPageSchema(PageSchema):
     """One page of item statistics."""
 
     items = ma.fields.List(ma.fields.Nested(ItemStatSchema))
-    page = ma.fields.Integer()
-    per_page = ma.fields.Integer()
-    total = ma.fields.Integer()
 
 
-class StatArgsSchema(ma.Schema):
-    """Filters and pagination for item statistics."""
+class StatArgsSchema(PageArgsSchema):
+    """Filters and pagination for item statistics (50 a page unless asked otherwise)."""
 
     topic = ma.fields.String()
     flagged = ma.fields.Boolean(load_default=False)
-    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1))
-    per_page = ma.fields.Integer(load_default=50, validate=ma.validate.Range(min=1, max=100))
+    per_page = ma.fields.Integer(
+        load_default=50, validate=ma.validate.Range(min=1, max=MAX_PER_PAGE)
+    )

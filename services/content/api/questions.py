@@ -9,6 +9,7 @@ from flask_jwt_extended import verify_jwt_in_request
 from flask_smorest import Blueprint
 
 from services.common.auth import current_principal, require_role
+from services.common.pagination import page_envelope
 
 from .. import authoring, codec
 from ..caching import conditional
@@ -42,12 +43,7 @@ def _is_author() -> bool:
 def list_all(page: int, per_page: int, **filters: Any) -> dict[str, Any]:
     """Active questions, filtered, searched (`q`), sorted and paginated; study view."""
     items, total = list_questions(QuestionFilter(**filters), page, per_page)
-    return {
-        "items": [codec.study_view(q) for q in items],
-        "page": page,
-        "per_page": per_page,
-        "total": total,
-    }
+    return page_envelope([codec.study_view(q) for q in items], page, per_page, total)
 
 
 @blp.get("/questions/<question_id>")

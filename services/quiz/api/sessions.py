@@ -9,13 +9,13 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from services.common.auth import current_principal, require_auth
+from services.common.pagination import PageArgsSchema, page_envelope
 
 from .. import clock, sessions
 from ..clients.content import content_client
 from ..results import result_view, session_summary, session_view
 from ..schemas import (
     AnswerSchema,
-    PageArgsSchema,
     SavedAnswerSchema,
     SessionPageSchema,
     SessionSchema,
@@ -54,12 +54,8 @@ class Sessions(MethodView):
         """The caller's sessions, newest first, with status and score (read-only)."""
         items, total = sessions.history(current_principal().sub, args["page"], args["per_page"])
         now = clock.now()
-        return {
-            "items": [session_summary(s, now) for s in items],
-            "page": args["page"],
-            "per_page": args["per_page"],
-            "total": total,
-        }
+        summaries = [session_summary(s, now) for s in items]
+        return page_envelope(summaries, args["page"], args["per_page"], total)
 
 
 @blp.get("/sessions/<session_id>")

@@ -7,6 +7,7 @@ from typing import Any
 from flask_smorest import Blueprint
 
 from services.common.auth import require_role
+from services.common.pagination import page_slice
 
 from ..schemas_result import ItemStatPageSchema, StatArgsSchema
 from ..stats import item_statistics
@@ -23,10 +24,4 @@ def question_stats(args: dict[str, Any]) -> dict[str, Any]:
     items = item_statistics(args.get("topic"))
     if args["flagged"]:
         items = [i for i in items if set(i["flags"]) - {"insufficient_data"}]
-    start = (args["page"] - 1) * args["per_page"]
-    return {
-        "items": items[start : start + args["per_page"]],
-        "page": args["page"],
-        "per_page": args["per_page"],
-        "total": len(items),
-    }
+    return page_slice(items, args["page"], args["per_page"])
