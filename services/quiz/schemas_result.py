@@ -6,7 +6,7 @@ import marshmallow as ma
 
 from services.common.pagination import MAX_PER_PAGE, PageArgsSchema, PageSchema
 
-from .schemas import ClockSchema, QuestionSchema
+from .schemas import QuestionSchema, SubmittedSchema
 
 
 class ResultOptionSchema(ma.Schema):
@@ -34,17 +34,12 @@ class ResultQuestionSchema(QuestionSchema):
     question_version = ma.fields.Integer()
 
 
-class ResultSchema(ClockSchema):
-    """A finalised session's result."""
+class ResultSchema(SubmittedSchema):
+    """A finalised session's result: the submitted outcome plus per-topic and question detail."""
 
-    id = ma.fields.String()
-    status = ma.fields.String()
     title = ma.fields.String()
     started_at = ma.fields.DateTime()
     finalised_at = ma.fields.DateTime()
-    score = ma.fields.Float()
-    max_score = ma.fields.Float()
-    percent = ma.fields.Float()
     by_topic = ma.fields.Dict()
     questions = ma.fields.List(ma.fields.Nested(ResultQuestionSchema))
 
