@@ -31,6 +31,8 @@ class User(db.Model):  # type: ignore[name-defined,misc]
     # Lower-cased; NULL when the provider gave no verified address.
     email: Mapped[str | None] = mapped_column(sa.String(320), unique=True)
     name: Mapped[str] = mapped_column(sa.String(200), default="")
+    # When the address was proved: a link from our mail, or a provider that vouches for it.
+    email_verified_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime)
     password_hash: Mapped[str | None] = mapped_column(sa.String(255))
     roles: Mapped[list[str]] = mapped_column(sa.JSON, default=lambda: ["candidate"])
     created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime, default=utcnow)
@@ -52,6 +54,7 @@ class User(db.Model):  # type: ignore[name-defined,misc]
             "email": self.email,
             "name": self.name,
             "roles": list(self.roles or []),
+            "email_verified": self.email_verified_at is not None,
             "providers": self.providers,
         }
 

@@ -45,6 +45,7 @@ class UserSchema(ma.Schema):
     email = ma.fields.String(allow_none=True)
     name = ma.fields.String()
     roles = ma.fields.List(ma.fields.String())
+    email_verified = ma.fields.Boolean()
     providers = ma.fields.List(ma.fields.String())
 
 

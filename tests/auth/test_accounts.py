@@ -108,7 +108,10 @@ def test_me_returns_the_signed_in_user(auth: AuthActions, client: FlaskClient) -
     response = client.get("/api/auth/me", headers=bearer(pair["access_token"]))
     assert response.status_code == 200
     assert response.get_json()["email"] == "ada@example.com"
-    assert set(response.get_json()) == {"id", "email", "name", "roles", "providers"}
+    assert set(response.get_json()) == {
+        "id", "email", "name", "roles", "email_verified", "providers"
+    }  # fmt: skip
+    assert response.get_json()["email_verified"] is False
 
 
 def test_me_without_a_token_is_401_problem(client: FlaskClient) -> None:
