@@ -29,6 +29,11 @@ USES_A_DATABASE = {"auth": "auth", "content": "content", "quiz": "quiz", "worker
 DATASTORE_CLIENTS = {"auth", "content", "quiz", "worker", "beat", "migrate"}
 
 
+def autoscalers(objects: tuple[dict[str, Any], ...]) -> list[dict[str, Any]]:
+    """Every HorizontalPodAutoscaler."""
+    return of_kind(objects, "HorizontalPodAutoscaler")
+
+
 @pytest.fixture(scope="module", params=OVERLAYS)
 def objects(request: pytest.FixtureRequest) -> tuple[dict[str, Any], ...]:
     return overlay(request.param)
@@ -146,7 +151,7 @@ def test_platform_pods_run_unprivileged(objects: tuple[dict[str, Any], ...]) -> 
 def test_stateless_tiers_and_the_worker_autoscale_with_a_disruption_budget(
     objects: tuple[dict[str, Any], ...],
 ) -> None:
-    hpas = {hpa["spec"]["scaleTargetRef"]["name"]: hpa for hpa in of_kind(objects, "HorizontalPodAutoscaler")}
+    hpas = {hpa["spec"]["scaleTargetRef"]["name"]: hpa for hpa in autoscalers(objects)}
     budgets = of_kind(objects, "PodDisruptionBudget")
     assert set(hpas) == set(SCALED)
     for name in SCALED:
@@ -163,11 +168,19 @@ def test_stateless_tiers_and_the_worker_autoscale_with_a_disruption_budget(
         assert covering[0]["spec"].get("maxUnavailable", 0) >= 1, name
 
 
+def test_autoscaled_deployments_leave_the_replica_count_to_the_autoscaler(
+    objects: tuple[dict[str, Any], ...],
+) -> None:
+    # A `replicas` in the manifest would reset the autoscaler's choice on every apply.
+    for name in SCALED:
+        assert "replicas" not in find(objects, "Deployment", name)["spec"], name
+
+
 def test_beat_is_a_singleton(objects: tuple[dict[str, Any], ...]) -> None:
     beat = find(objects, "Deployment", "beat")
     assert beat["spec"]["replicas"] == 1
     assert beat["spec"]["strategy"] == {"type": "Recreate"}
-    targets = {hpa["spec"]["scaleTargetRef"]["name"] for hpa in of_kind(objects, "HorizontalPodAutoscaler")}
+    targets = {hpa["spec"]["scaleTargetRef"]["name"] for hpa in autoscalers(objects)}
     assert "beat" not in targets
 
 
@@ -224,10 +237,7 @@ def test_production_keeps_data_stores_outside_and_dev_runs_them() -> None:
 @pytest.mark.parametrize(
     ("copy", "original"),
     [
-        *[
-            (f"base/nginx/{name}", f"infra/nginx/{name}")
-            for name in nginx_render.TEMPLATES
-        ],
+        *[(f"base/nginx/{name}", f"infra/nginx/{name}") for name in nginx_render.TEMPLATES],
         ("overlays/dev/init-databases.sh", "infra/postgres/init-databases.sh"),
     ],
 )
@@ -296,9 +306,10 @@ def admits(
             if not peers:
                 return True
             for peer in peers:
-                if source is not None and set(peer) == {"podSelector"}:
-                    if selects(peer["podSelector"], source):
-                        return True
+                # Only pod selectors are used here; a namespace or IP peer never matches.
+                pod_peer = source is not None and set(peer) == {"podSelector"}
+                if pod_peer and selects(peer["podSelector"], source):
+                    return True
     return False
 
 
