@@ -225,6 +225,14 @@ def test_signing_keys_are_mounted_only_by_auth_and_migrate(
     find(objects, "PersistentVolumeClaim", "auth-keys")
 
 
+def test_production_autoscalers_reach_the_documented_10000_candidate_counts() -> None:
+    # docs/operations.md, "Scaling out": up to 15 quiz and 6 gateway replicas at 10,000.
+    ceilings = {
+        h["metadata"]["name"]: h["spec"]["maxReplicas"] for h in autoscalers(overlay("production"))
+    }
+    assert ceilings["quiz"] >= 15 and ceilings["gateway"] >= 6 and ceilings["auth"] >= 5
+
+
 def test_production_keeps_data_stores_outside_and_dev_runs_them() -> None:
     production, dev = overlay("production"), overlay("dev")
     assert of_kind(production, "StatefulSet") == []
