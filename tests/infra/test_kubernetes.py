@@ -315,8 +315,8 @@ def admits(
                 return True
             for peer in peers:
                 # Only pod selectors are used here; a namespace or IP peer never matches.
-                pod_peer = source is not None and set(peer) == {"podSelector"}
-                if pod_peer and selects(peer["podSelector"], source):
+                pod_peer = set(peer) == {"podSelector"}
+                if source is not None and pod_peer and selects(peer["podSelector"], source):
                     return True
     return False
 
@@ -324,12 +324,12 @@ def admits(
 def test_network_policies_mirror_compose_networks(objects: tuple[dict[str, Any], ...]) -> None:
     policies = of_kind(objects, "NetworkPolicy")
     pods = {w["metadata"]["name"]: pod_labels(w) for w in workloads(objects)}
-    allowed = {
-        "nginx": set(pods) | {None},
+    allowed: dict[str, set[str | None]] = {
+        "nginx": {*pods, None},
         "gateway": {"nginx"},
         "auth": {"gateway", "auth", "content", "quiz", "worker", "beat", "migrate"},
-        "postgres": DATASTORE_CLIENTS,
-        "redis": DATASTORE_CLIENTS,
+        "postgres": set(DATASTORE_CLIENTS),
+        "redis": set(DATASTORE_CLIENTS),
     }
     allowed["content"] = allowed["quiz"] = allowed["auth"]
     for target, sources in allowed.items():

@@ -123,9 +123,9 @@ def required_by(container: dict[str, Any], reads: Callable[[str], dict[str, Any]
     """The variables a container's program reads that need a value in the cluster."""
     args = container.get("args", [])
     if container["name"] == "wait-for-migrations":
-        service = re.search(r"services\.(\w+)\.wsgi", " ".join(container["command"]))
-        assert service is not None
-        found = reads(service.group(1))
+        match = re.search(r"services\.(\w+)\.wsgi", " ".join(container["command"]))
+        assert match is not None
+        found = reads(match.group(1))
     elif args[0] == "web":
         found = {**reads(args[1]), **gunicorn_reads()}
     else:
