@@ -291,7 +291,7 @@ def require_role(*roles: str) -> Callable[[F], F]:
     unknown = set(roles) - USER_ROLES
     if unknown:
         raise ValueError(
-            f"unknown user roles: {sorted(unknown)}; guard service routes with require_service"
+            f"unknown roles: {sorted(unknown)} (guard service routes with require_service)"
         )
 
     def decorate(fn: F) -> F:
