@@ -15,6 +15,8 @@ from .tokens import service_token
 
 log = logging.getLogger(__name__)
 SELF_CLIENT_ID = "auth"
+# The auth service's own token may erase a deleted user's quiz data, and do nothing else.
+SELF_SCOPES = ("quiz:erase",)
 
 
 class InvalidClient(Problem):
@@ -23,6 +25,28 @@ class InvalidClient(Problem):
 
 class UnsupportedGrant(Problem):
     status, title, type_slug = 400, "Bad Request", "unsupported-grant-type"
+
+
+class InvalidScope(Problem):
+    status, title, type_slug = 400, "Bad Request", "invalid-scope"
+
+
+def granted_scopes(client_id: str, requested: str | None) -> list[str]:
+    """The scopes a client's token carries: all configured ones, or the requested subset
+    (RFC 6749 §3.3); asking for more is a 400 `invalid_scope`."""
+    allowed = set(current_app.config["AUTH_SERVICE_SCOPES"].get(client_id, []))
+    if not requested:
+        return sorted(allowed)
+    wanted = set(requested.split())
+    if not wanted <= allowed:
+        raise InvalidScope(
+            "The client may not request these scopes.",
+            error="invalid_scope",
+            errors={
+                "scope": [f"Not granted to this client: {' '.join(sorted(wanted - allowed))}."]
+            },
+        )
+    return sorted(wanted)
 
 
 def authenticate_client(grant_type: str, client_id: str, client_secret: str) -> str:
@@ -57,7 +81,7 @@ def quiz_client() -> ServiceClient:
 
 def delete_quiz_data(user_id: str) -> None:
     """Ask quiz to remove or anonymise the user's data; 503 when it cannot confirm."""
-    token, _ttl = service_token(SELF_CLIENT_ID)
+    token, _ttl = service_token(SELF_CLIENT_ID, SELF_SCOPES)
     try:
         response = quiz_client().request(
             "DELETE",

@@ -18,6 +18,8 @@ from services.common.settings import (
 
 PREFIX = "/api/auth"
 GOOGLE_DISCOVERY_DEFAULT = "https://accounts.google.com/.well-known/openid-configuration"
+# The quiz service draws questions from content, and nothing else.
+DEFAULT_SERVICE_SCOPES = "quiz=content:draw"
 
 
 def defaults() -> dict[str, Any]:
@@ -63,15 +65,20 @@ def from_env() -> dict[str, Any]:
         ),
         "AUTH_SERVICE_TOKEN_TTL_S": env_int("AUTH_SERVICE_TOKEN_TTL_S", 900),
         "AUTH_SERVICE_CLIENTS": parse_clients(env_str("AUTH_SERVICE_CLIENTS", "") or ""),
+        "AUTH_SERVICE_SCOPES": parse_scopes(
+            env_str("AUTH_SERVICE_SCOPES", DEFAULT_SERVICE_SCOPES) or ""
+        ),
         "AUTH_QUIZ_URL": env_str("AUTH_QUIZ_URL", "http://127.0.0.1:8003"),
         "AUTH_LOGIN_LIMIT_IP": env_str("AUTH_LOGIN_LIMIT_IP", "20 per minute;200 per hour"),
-        "AUTH_LOGIN_LIMIT_ACCOUNT": env_str("AUTH_LOGIN_LIMIT_ACCOUNT", "5 per minute;30 per hour"),
+        "AUTH_LOGIN_LIMIT_ACCOUNT_IP": env_str("AUTH_LOGIN_LIMIT_ACCOUNT_IP", "5 per minute"),
+        "AUTH_LOGIN_LIMIT_ACCOUNT": env_str("AUTH_LOGIN_LIMIT_ACCOUNT", "50 per hour"),
         "AUTH_REGISTER_LIMIT_IP": env_str("AUTH_REGISTER_LIMIT_IP", "10 per hour"),
         "AUTH_TOKEN_LIMIT_IP": env_str("AUTH_TOKEN_LIMIT_IP", "60 per minute"),
         "AUTH_ARGON2_TIME_COST": env_int("AUTH_ARGON2_TIME_COST", 3),
         "AUTH_ARGON2_MEMORY_KIB": env_int("AUTH_ARGON2_MEMORY_KIB", 65536),
         "AUTH_ARGON2_PARALLELISM": env_int("AUTH_ARGON2_PARALLELISM", 4),
         "AUTH_PASSWORD_MIN_LENGTH": env_int("AUTH_PASSWORD_MIN_LENGTH", 10),
+        "PUBLIC_URL": env_str("PUBLIC_URL", "http://localhost:8080"),
         "AUTH_POST_LOGIN_REDIRECT": env_str("AUTH_POST_LOGIN_REDIRECT", "/"),
         "GOOGLE_DISCOVERY_URL": env_str("GOOGLE_DISCOVERY_URL", GOOGLE_DISCOVERY_DEFAULT),
         "GOOGLE_CLIENT_ID": env_str("GOOGLE_CLIENT_ID"),
@@ -94,3 +101,16 @@ def parse_clients(raw: str) -> dict[str, str]:
             )
         clients[client_id.strip()] = secret.strip()
     return clients
+
+
+def parse_scopes(raw: str) -> dict[str, list[str]]:
+    """Parse `AUTH_SERVICE_SCOPES` ("quiz=content:draw,other=a:b c:d") into client → scopes."""
+    scopes: dict[str, list[str]] = {}
+    for item in (part.strip() for part in raw.split(",")):
+        if not item:
+            continue
+        client_id, sep, granted = item.partition("=")
+        if not sep or not client_id.strip():
+            raise ConfigError("AUTH_SERVICE_SCOPES must look like 'quiz=content:draw,...'")
+        scopes[client_id.strip()] = granted.split()
+    return scopes

@@ -94,6 +94,15 @@ class JwksSchema(ma.Schema):
     keys = ma.fields.List(ma.fields.Nested(JwkSchema))
 
 
+class GoogleLoginArgsSchema(ma.Schema):
+    """Query of the Google sign-in route."""
+
+    connect = ma.fields.Boolean(
+        load_default=False,
+        metadata={"description": "connect Google to the signed-in user instead of signing in"},
+    )
+
+
 class ClientCredentialsSchema(ma.Schema):
     """OAuth 2 client-credentials grant (RFC 6749 §4.4)."""
 
@@ -109,3 +118,4 @@ class ServiceTokenSchema(ma.Schema):
     access_token = ma.fields.String()
     token_type = ma.fields.String()
     expires_in = ma.fields.Integer()
+    scope = ma.fields.String(metadata={"description": "granted scopes, space-separated"})

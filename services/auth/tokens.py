@@ -180,10 +180,14 @@ def end_all_sessions(user_id: str, keep_family: str | None = None, reason: str =
             revoke_family(family, reason or "revoked")
 
 
-def service_token(client_id: str) -> tuple[str, int]:
-    """A token for a service (sub `service:<client_id>`, role `service`); (token, ttl seconds)."""
+def service_token(client_id: str, scopes: Iterable[str]) -> tuple[str, int]:
+    """A token for a service (sub `service:<client_id>`, role `service`, the granted `scope`);
+    returns (token, ttl seconds)."""
     ttl_s = int(current_app.config["AUTH_SERVICE_TOKEN_TTL_S"])
     token, _jti, _exp = access_token_for(
-        f"service:{client_id}", ["service"], dt.timedelta(seconds=ttl_s)
+        f"service:{client_id}",
+        ["service"],
+        dt.timedelta(seconds=ttl_s),
+        scope=" ".join(sorted(set(scopes))),
     )
     return token, ttl_s

@@ -28,6 +28,10 @@ log = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable[..., Any])
 
 ROLES = ("candidate", "author", "admin", "service")
+USER_ROLES = frozenset({"candidate", "author", "admin"})
+SERVICE_ROLE = "service"
+# Claims every token of ours carries; a token without one of them is refused outright.
+REQUIRED_CLAIMS = ("exp", "iat", "jti", "sub", "type")
 # A role stands in for the roles it implies: an admin may do what an author may.
 ROLE_IMPLIES: Mapping[str, frozenset[str]] = {
     "admin": frozenset({"author", "candidate"}),
@@ -167,8 +171,11 @@ def init_token_verification(app: Flask, keys: KeySet | None = None) -> JWTManage
     manager = JWTManager(app)
 
     @manager.decode_key_loader
-    def _decode_key(header: dict[str, Any], _claims: dict[str, Any]) -> Any:
+    def _decode_key(header: dict[str, Any], claims: dict[str, Any]) -> Any:
         # The header is unverified: only `kid` is read, and only our pinned key set is consulted.
+        # The claims are checked here, before flask-jwt-extended fills in defaults (a missing
+        # `type` would become "access"); the signature is verified over these same claims next.
+        check_claims(claims)
         return keys.key_for(header.get("kid"))
 
     @manager.token_in_blocklist_loader
@@ -195,6 +202,19 @@ def init_token_verification(app: Flask, keys: KeySet | None = None) -> JWTManage
     return manager
 
 
+def check_claims(claims: Mapping[str, Any]) -> None:
+    """Refuse a token that lacks a required claim or carries `roles` that are not strings."""
+    missing = [name for name in REQUIRED_CLAIMS if claims.get(name) in (None, "")]
+    if missing:
+        raise jwt.MissingRequiredClaimError(missing[0])
+    roles = claims.get("roles", [])
+    if not isinstance(roles, list) or not all(isinstance(role, str) for role in roles):
+        raise jwt.InvalidTokenError("roles must be a list of strings")
+    scope = claims.get("scope", "")
+    if not isinstance(scope, str):
+        raise jwt.InvalidTokenError("scope must be a space-separated string")
+
+
 def _sentence(text: str) -> str:
     text = text.strip()
     return text if text.endswith(".") else f"{text}."
@@ -209,6 +229,16 @@ class Principal:
     jti: str | None
     claims: Mapping[str, Any]
 
+    @property
+    def is_service(self) -> bool:
+        """True for a service's client-credentials token (never a user)."""
+        return SERVICE_ROLE in self.roles
+
+    @property
+    def scopes(self) -> frozenset[str]:
+        """The scopes a service token was granted (RFC 9068 `scope`, space-separated)."""
+        return frozenset(str(self.claims.get("scope") or "").split())
+
     def has_role(self, *wanted: str) -> bool:
         """True when the principal holds, or implies, any of `wanted`."""
         held = set(self.roles)
@@ -220,10 +250,9 @@ class Principal:
 def current_principal() -> Principal:
     """The verified caller of this request (call inside `require_auth`)."""
     claims = get_jwt()
-    roles = claims.get("roles") or []
     return Principal(
         sub=str(claims["sub"]),
-        roles=frozenset(roles if isinstance(roles, list) else [roles]),
+        roles=frozenset(claims.get("roles") or []),
         jti=claims.get("jti"),
         claims=claims,
     )
@@ -236,28 +265,39 @@ def _authenticate() -> Principal:
     return principal
 
 
+def _authenticate_user() -> Principal:
+    principal = _authenticate()
+    if principal.is_service:
+        # A service credential acts for a service, never as a user: 403, like a missing role.
+        raise Forbidden("Service credentials cannot be used on user routes.")
+    return principal
+
+
 def require_auth(fn: F) -> F:
-    """Allow the view only with a valid, unrevoked access token (401 otherwise)."""
+    """Allow the view only to a signed-in user (401 without a valid token, 403 for a service
+    token)."""
 
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        _authenticate()
+        _authenticate_user()
         return fn(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
 
 
 def require_role(*roles: str) -> Callable[[F], F]:
-    """Allow the view only to callers holding one of `roles` (401 without a token, 403 without
-    the role)."""
-    unknown = set(roles) - set(ROLES)
+    """Allow the view only to users holding one of `roles` (401 without a token, 403 without
+    the role or with a service token). Service routes use `require_service`."""
+    unknown = set(roles) - USER_ROLES
     if unknown:
-        raise ValueError(f"unknown roles: {sorted(unknown)}")
+        raise ValueError(
+            f"unknown roles: {sorted(unknown)} (guard service routes with require_service)"
+        )
 
     def decorate(fn: F) -> F:
         @wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            principal = _authenticate()
+            principal = _authenticate_user()
             if not principal.has_role(*roles):
                 raise Forbidden(f"This needs the role {' or '.join(roles)}.")
             return fn(*args, **kwargs)
@@ -267,7 +307,25 @@ def require_role(*roles: str) -> Callable[[F], F]:
     return decorate
 
 
+def require_service(scope: str) -> Callable[[F], F]:
+    """Allow the view only to a service token granted `scope` (401 without a valid token, 403
+    for a user token or a service token without the scope)."""
+
+    def decorate(fn: F) -> F:
+        @wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            principal = _authenticate()
+            if not principal.is_service:
+                raise Forbidden("This route is for services only.")
+            if scope not in principal.scopes:
+                raise Forbidden(f"This needs a service credential with the scope {scope}.")
+            return fn(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
 def roles_of(claims: Mapping[str, Any]) -> Iterable[str]:
-    """The roles a claims mapping carries, as a list."""
-    roles = claims.get("roles") or []
-    return roles if isinstance(roles, list) else [roles]
+    """The roles a (verified) claims mapping carries."""
+    return list(claims.get("roles") or [])

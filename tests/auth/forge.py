@@ -54,6 +54,11 @@ def bad_tokens(
     def signed(priv: rsa.RSAPrivateKey = key, key_id: str = kid, **over: Any) -> str:
         return jwt.encode(claims(issuer, audience, **over), priv, "RS256", headers={"kid": key_id})
 
+    def without(name: str) -> str:
+        payload = claims(issuer, audience)
+        del payload[name]
+        return jwt.encode(payload, key, "RS256", headers={"kid": kid})
+
     def tampered_payload() -> str:
         header, _payload, signature = signed(roles=["candidate"]).split(".")
         return f"{header}.{_b64(json.dumps(claims(issuer, audience)).encode())}.{signature}"
@@ -85,6 +90,12 @@ def bad_tokens(
         "wrong-issuer": lambda: signed(iss="https://evil.example"),
         "wrong-audience": lambda: signed(aud="someone-else"),
         "refresh-as-access": lambda: signed(type="refresh"),
+        **{
+            f"no-{name}": (lambda n=name: without(n))
+            for name in ("exp", "iat", "jti", "sub", "type")
+        },
+        "roles-a-string": lambda: signed(roles="admin"),
+        "roles-not-strings": lambda: signed(roles=[["admin"]]),
         "garbage": lambda: "not.a.token",
     }
 

@@ -31,6 +31,19 @@ class Provider:
         response = requests.put(f"{self.base_url}/users/{sub}", json=claims, timeout=5)
         response.raise_for_status()
 
+    def userinfo_only(self, sub: str) -> None:
+        """Leave email and profile claims out of `sub`'s ID tokens: only UserInfo carries them."""
+        requests.post(f"{self.base_url}/_test/userinfo-only", data=sub, timeout=5)
+
+    @contextmanager
+    def userinfo_about(self, sub: str) -> Iterator[None]:
+        """Make UserInfo answer with another `sub` while the block runs."""
+        requests.post(f"{self.base_url}/_test/userinfo-sub", data=sub, timeout=5)
+        try:
+            yield
+        finally:
+            requests.post(f"{self.base_url}/_test/userinfo-sub", data="", timeout=5)
+
     def authorize(self, authorize_url: str, sub: str | None = None, deny: bool = False) -> str:
         """Submit the provider's authorization form; returns the redirect back to the app."""
         form = {"action": "deny"} if deny else {"sub": sub or "someone"}

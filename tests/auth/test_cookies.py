@@ -96,3 +96,27 @@ def test_cookie_refresh_needs_the_refresh_csrf_token(
     assert response.status_code == 200
     assert client.get_cookie("csrf_refresh_token").value != csrf
     assert client.get("/api/auth/me").status_code == 200
+
+
+def test_token_cookies_live_as_long_as_their_tokens(
+    auth_config: dict[str, Any],
+) -> None:
+    import datetime as dt
+
+    config = {
+        **auth_config,
+        "JWT_ACCESS_TOKEN_EXPIRES": dt.timedelta(seconds=300),
+        "JWT_REFRESH_TOKEN_EXPIRES": dt.timedelta(seconds=7200),
+    }
+    for app in build(config):
+        client = app.test_client()
+        AuthActions(client).register()
+        response = client.post(
+            "/api/auth/login",
+            json={"email": "ada@example.com", "password": "correct horse battery"},
+        )
+        cookies = set_cookie_headers(response)
+        for name in ("access_token_cookie", "csrf_access_token"):
+            assert "Max-Age=300;" in cookies[name] + ";", cookies[name]
+        for name in ("refresh_token_cookie", "csrf_refresh_token"):
+            assert "Max-Age=7200;" in cookies[name] + ";", cookies[name]

@@ -1,16 +1,22 @@
-"""Login rate limits per IP and per account, counted in real Redis under the key prefix."""
+"""Login rate limits per address, per account and address, and per account, counted in real
+Redis under the key prefix before any password is checked."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any
 
 import pytest
 import redis
+import requests
 from flask import Flask
 from flask.testing import FlaskClient
 
 from .conftest import PASSWORD, AuthActions, build
+from .servers import serve
 
 
 @pytest.fixture
@@ -20,7 +26,8 @@ def app(auth_config: dict[str, Any]) -> Iterator[Flask]:
         {
             **auth_config,
             "AUTH_LOGIN_LIMIT_IP": "4 per minute",
-            "AUTH_LOGIN_LIMIT_ACCOUNT": "2 per minute",
+            "AUTH_LOGIN_LIMIT_ACCOUNT_IP": "2 per minute",
+            "AUTH_LOGIN_LIMIT_ACCOUNT": "6 per minute",
         }
     )
 
@@ -40,18 +47,31 @@ def assert_429(response: Any) -> None:
     assert 0 < int(response.headers["Retry-After"]) <= 60
 
 
-def test_failed_logins_lock_the_account_with_429(auth: AuthActions, client: FlaskClient) -> None:
+def test_failed_logins_lock_the_account_for_that_address_only(
+    auth: AuthActions, client: FlaskClient
+) -> None:
     auth.register()
     for _ in range(2):
         assert login(client, "ada@example.com", "wrong").status_code == 401
-    # Even the right password waits now, and from another address too.
-    assert_429(login(client, "ADA@example.com", PASSWORD, ip="198.51.100.2"))
+    # Even the right password waits now from the guessing address ...
+    assert_429(login(client, "ADA@example.com", PASSWORD))
+    # ... but the owner elsewhere is not locked out, and other accounts are untouched.
+    assert login(client, "ada@example.com", PASSWORD, ip="198.51.100.2").status_code == 200
     assert login(client, "bob@example.com", "wrong").status_code == 401
 
 
-def test_successful_logins_do_not_count_against_the_account(
+def test_guesses_spread_over_addresses_meet_the_account_ceiling(
     auth: AuthActions, client: FlaskClient
 ) -> None:
+    auth.register()
+    for n in range(6):
+        assert (
+            login(client, "ada@example.com", "wrong", ip=f"198.51.100.{10 + n}").status_code == 401
+        )
+    assert login(client, "ada@example.com", PASSWORD, ip="198.51.100.99").status_code == 429
+
+
+def test_the_owner_signs_in_from_several_addresses(auth: AuthActions, client: FlaskClient) -> None:
     auth.register()
     for ip in ("198.51.100.1", "198.51.100.2", "198.51.100.3"):
         assert login(client, "ada@example.com", PASSWORD, ip=ip).status_code == 200
@@ -73,3 +93,43 @@ def test_limit_counters_live_under_the_redis_key_prefix(
     keys += [k.decode() for k in store.scan_iter("*192.0.2.77*")]
     assert len(keys) >= 2
     assert all(key.startswith(redis_prefix) for key in keys)
+
+
+def attempt(url: str, body: dict[str, str], _n: int) -> int:
+    """One login over HTTP; its status."""
+    return requests.post(url, json=body, timeout=60).status_code
+
+
+@pytest.mark.timeout(120)
+def test_parallel_guesses_check_no_more_passwords_than_the_limit(
+    auth_config: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from services.auth import passwords
+
+    checked = []
+    lock = threading.Lock()
+    verify = passwords.verify_password
+
+    def counting(stored_hash: str | None, password: str) -> bool:
+        with lock:
+            checked.append(password)
+        return verify(stored_hash, password)
+
+    monkeypatch.setattr(passwords, "verify_password", counting)
+    config = {
+        **auth_config,
+        "AUTH_LOGIN_LIMIT_IP": "1000 per minute",
+        "AUTH_LOGIN_LIMIT_ACCOUNT_IP": "5 per minute",
+        "AUTH_LOGIN_LIMIT_ACCOUNT": "50 per hour",
+    }
+    for app in build(config):
+        AuthActions(app.test_client()).register()
+        checked.clear()
+        with serve(app) as base_url:
+            url = f"{base_url}/api/auth/login"
+            body = {"email": "ada@example.com", "password": "wrong password"}
+            with ThreadPoolExecutor(max_workers=30) as pool:
+                statuses = list(pool.map(partial(attempt, url, body), range(60)))
+        assert sorted(set(statuses)) == [401, 429]
+        assert statuses.count(401) <= 5
+        assert len(checked) <= 5

@@ -148,3 +148,12 @@ def test_delete_account_keeps_it_when_quiz_is_unreachable(
         response = client.delete("/api/auth/me", headers=bearer(pair["access_token"]))
         assert response.status_code == 503
         assert client.get("/api/auth/me", headers=bearer(pair["access_token"])).status_code == 200
+
+
+def test_a_client_may_ask_for_a_subset_of_its_scopes_only(client: FlaskClient) -> None:
+    granted = client.post(TOKEN_URL, json={**grant(), "scope": "content:draw"})
+    assert granted.status_code == 200 and granted.get_json()["scope"] == "content:draw"
+    refused = client.post(TOKEN_URL, json={**grant(), "scope": "content:draw quiz:erase"})
+    assert refused.status_code == 400
+    assert refused.mimetype == "application/problem+json"
+    assert refused.get_json()["error"] == "invalid_scope"

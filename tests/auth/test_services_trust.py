@@ -160,19 +160,70 @@ def test_role_check_passes_with_a_role_granted_by_an_admin(
     assert services[service].post("/probe/author", headers=bearer(token)).status_code == 200
 
 
-def test_quiz_internal_route_accepts_auth_service_token_only(
-    auth: AuthActions, client: FlaskClient, services: dict[str, FlaskClient]
-) -> None:
-    service = client.post(
+def quiz_client_token(client: FlaskClient) -> str:
+    """A client-credentials token of the quiz client, as the quiz service obtains it."""
+    response = client.post(
         "/internal/oauth/token",
         json={
             "grant_type": "client_credentials",
             "client_id": "quiz",
             "client_secret": SERVICE_SECRET,
         },
-    ).get_json()["access_token"]
+    )
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()["access_token"]
+
+
+def test_quiz_internal_erasure_accepts_the_auth_service_token_only(
+    app: Flask, auth: AuthActions, client: FlaskClient, services: dict[str, FlaskClient]
+) -> None:
+    from services.auth.clients import SELF_CLIENT_ID, SELF_SCOPES
+    from services.auth.tokens import service_token
+
+    with app.test_request_context():
+        own, _ttl = service_token(SELF_CLIENT_ID, SELF_SCOPES)
     user_token = auth.signed_in()["access_token"]
     quiz = services["quiz"]
     assert quiz.delete("/internal/users/u1/data").status_code == 401
     assert quiz.delete("/internal/users/u1/data", headers=bearer(user_token)).status_code == 403
-    assert quiz.delete("/internal/users/u1/data", headers=bearer(service)).status_code == 204
+    # The quiz client's own credential may draw questions, not erase anybody's data.
+    refused = quiz.delete("/internal/users/u1/data", headers=bearer(quiz_client_token(client)))
+    assert refused.status_code == 403
+    assert refused.mimetype == "application/problem+json"
+    assert quiz.delete("/internal/users/u1/data", headers=bearer(own)).status_code == 204
+
+
+def test_quiz_client_token_carries_only_the_draw_scope(client: FlaskClient) -> None:
+    import jwt
+
+    claims = jwt.decode(quiz_client_token(client), options={"verify_signature": False})
+    assert claims["scope"] == "content:draw" and claims["roles"] == ["service"]
+
+
+def test_a_wrong_scope_is_refused_on_the_draw(app: Flask, services: dict[str, FlaskClient]) -> None:
+    from services.auth.tokens import service_token
+
+    with app.test_request_context():
+        token, _ttl = service_token("quiz", ["quiz:erase"])
+    body = {"topics": [], "count": 1}
+    response = services["content"].post(
+        "/internal/questions/draw", json=body, headers=bearer(token)
+    )
+    assert response.status_code == 403
+    assert "content:draw" in response.get_json()["detail"]
+
+
+def test_service_tokens_are_refused_on_user_routes_with_403(
+    client: FlaskClient, services: dict[str, FlaskClient]
+) -> None:
+    headers = bearer(quiz_client_token(client))
+    calls = [
+        client.get("/api/auth/me", headers=headers),
+        services["content"].post("/api/content/questions", json={}, headers=headers),
+        services["content"].get("/api/content/questions/q1/source", headers=headers),
+        services["quiz"].get("/api/quiz/sessions", headers=headers),
+        services["quiz"].get("/probe/any", headers=headers),
+    ]
+    for response in calls:
+        assert response.status_code == 403, response.get_json()
+        assert response.mimetype == "application/problem+json"

@@ -226,3 +226,8 @@ def test_principal_roles_imply_lesser_roles() -> None:
 def test_require_role_rejects_unknown_role_names() -> None:
     with pytest.raises(ValueError, match="unknown roles"):
         require_role("superuser")
+
+
+def test_require_role_leaves_services_to_require_service() -> None:
+    with pytest.raises(ValueError, match="require_service"):
+        require_role("service")

@@ -77,7 +77,7 @@ class Auth:
 
     @property
     def service(self) -> dict[str, str]:
-        return self.headers("service", sub="service:quiz")
+        return self.minter.headers(sub="service:quiz", roles=["service"], scope="content:draw")
 
 
 @pytest.fixture

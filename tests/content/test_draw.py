@@ -146,3 +146,12 @@ def test_draw_bad_request_is_422(client: FlaskClient, bank, auth, body: dict, fi
     response = client.post(URL, json=body, headers=auth.service)
     assert response.status_code == 422
     assert field in response.get_json()["errors"]
+
+
+def test_draw_needs_the_content_draw_scope(client: FlaskClient, bank, auth) -> None:
+    body = {"topics": [], "count": 1}
+    for scope in (None, "", "quiz:erase", "content:drawx"):
+        headers = auth.minter.headers(sub="service:quiz", roles=["service"], scope=scope)
+        response = client.post(URL, json=body, headers=headers)
+        assert response.status_code == 403, scope
+        assert response.mimetype == "application/problem+json"

@@ -147,7 +147,7 @@ def test_google_sign_in_through_nginx_creates_then_finds_the_user(stack: Stack) 
 
     first = browser()
     done = google_sign_in(stack, first, sub)
-    assert done.status_code == 302 and done.headers["Location"] == "/"
+    assert done.status_code == 302 and done.headers["Location"] == f"{stack.base_url}/"
     me = first.get(f"{stack.base_url}/api/auth/me", timeout=10)
     assert me.status_code == 200, me.text
     assert me.json()["email"] == email and me.json()["providers"] == ["google"]

@@ -118,7 +118,8 @@ class FakeUpstream:
             if body.get("grant_type") != "client_credentials" or not body.get("client_secret"):
                 return jsonify(error="invalid_client"), 401
             sub = f"service:{body['client_id']}"
-            access = self.minter.token(sub=sub, roles=["service"], ttl_s=300)
+            # As the auth service grants it: the quiz client may draw, nothing else.
+            access = self.minter.token(sub=sub, roles=["service"], ttl_s=300, scope="content:draw")
             return jsonify(access_token=access, token_type="Bearer", expires_in=300)
 
         @app.post("/internal/questions/draw")
@@ -144,7 +145,8 @@ class FakeUpstream:
             )
         except jwt.PyJWTError:
             return False
-        return "service" in claims.get("roles", [])
+        scopes = str(claims.get("scope", "")).split()
+        return "service" in claims.get("roles", []) and "content:draw" in scopes
 
     def _draw(self, body: dict[str, Any]) -> Any:
         unknown = [t for t in body["topics"] if t in self.unknown_topics]

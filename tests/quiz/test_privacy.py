@@ -11,7 +11,7 @@ from .conftest import Candidate
 
 
 def _delete(client, minter, sub: str, roles: tuple[str, ...] = ("service",)):  # type: ignore[no-untyped-def]
-    headers = minter.headers(sub="service:auth", roles=list(roles))
+    headers = minter.headers(sub="service:auth", roles=list(roles), scope="quiz:erase")
     return client.delete(f"/internal/users/{sub}/data", headers=headers)
 
 
@@ -48,3 +48,10 @@ def test_delete_user_data_without_data_is_204(client, minter) -> None:
 def test_delete_user_data_needs_the_service_role(client, minter) -> None:
     assert _delete(client, minter, "cand-1", roles=("admin",)).status_code == 403
     assert client.delete("/internal/users/cand-1/data").status_code == 401
+
+
+def test_delete_user_data_needs_the_quiz_erase_scope(client, minter) -> None:
+    for scope in (None, "content:draw"):
+        headers = minter.headers(sub="service:quiz", roles=["service"], scope=scope)
+        response = client.delete("/internal/users/cand-1/data", headers=headers)
+        assert response.status_code == 403, scope

@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 
 from services.common.errors import ValidationFailed
 
-from ..clients import authenticate_client
+from ..clients import authenticate_client, granted_scopes
 from ..extensions import client_address, limiter
 from ..schemas import ClientCredentialsSchema
 from ..tokens import service_token
@@ -23,7 +23,7 @@ bp = Blueprint("internal", __name__, url_prefix="/internal")
     scope="client-token",
 )
 def oauth_token() -> Response:
-    """Client-credentials grant: a token with role `service` for a configured client."""
+    """Client-credentials grant: a token with role `service` and the client's scopes."""
     body = dict(request.form) or (request.get_json(silent=True) or {})
     if request.authorization and request.authorization.type == "basic":
         # client_secret_basic (RFC 6749 §2.3.1) as well as credentials in the body.
@@ -34,5 +34,6 @@ def oauth_token() -> Response:
     except ValidationError as exc:
         raise ValidationFailed(errors=exc.messages_dict) from exc
     client_id = authenticate_client(args["grant_type"], args["client_id"], args["client_secret"])
-    token, ttl = service_token(client_id)
-    return jsonify(access_token=token, token_type="Bearer", expires_in=ttl)
+    scopes = granted_scopes(client_id, args.get("scope"))
+    token, ttl = service_token(client_id, scopes)
+    return jsonify(access_token=token, token_type="Bearer", expires_in=ttl, scope=" ".join(scopes))

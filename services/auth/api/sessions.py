@@ -7,7 +7,6 @@ from typing import Any
 from flask import current_app, request
 from flask_jwt_extended import get_jwt, verify_jwt_in_request
 from flask_smorest import Blueprint
-from werkzeug.wrappers import Response
 
 from services.common.auth import require_auth
 
@@ -26,19 +25,28 @@ def account_key() -> str:
     return f"account:{accounts.normalise_email(email) if isinstance(email, str) else '-'}"
 
 
-def _failed(response: Response) -> bool:
-    return response.status_code == 401
+def account_address_key() -> str:
+    """Rate-limit key for the account named in a login body, from this client address."""
+    return f"{account_key()}|{client_address()}"
 
 
+# Every limit is counted (an atomic increment in Redis) before the password is checked, so
+# parallel requests cannot slip past it. Per account the tight limit is per client address:
+# guesses from one address do not lock the owner out elsewhere; a slower per-account ceiling
+# bounds guesses spread over many addresses.
 @bp.post("/login")
 @limiter.limit(
     lambda: current_app.config["AUTH_LOGIN_LIMIT_IP"], key_func=client_address, scope="login-ip"
 )
 @limiter.limit(
+    lambda: current_app.config["AUTH_LOGIN_LIMIT_ACCOUNT_IP"],
+    key_func=account_address_key,
+    scope="login-account-ip",
+)
+@limiter.limit(
     lambda: current_app.config["AUTH_LOGIN_LIMIT_ACCOUNT"],
     key_func=account_key,
     scope="login-account",
-    deduct_when=_failed,
 )
 @bp.arguments(LoginSchema)
 @bp.response(200, TokenPairSchema)

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
-from services.common.auth import require_role
+from services.common.auth import require_service
 
 from .. import codec
 from ..draw import draw_questions
@@ -18,9 +18,11 @@ blp = Blueprint(
 
 
 @blp.post("/questions/draw")
-@require_role("service")
+@require_service("content:draw")
 @blp.arguments(DrawRequestSchema)
 @blp.response(200, DrawResponseSchema)
+@blp.alt_response(401, description="No valid token")
+@blp.alt_response(403, description="Not a service token with the scope content:draw")
 def draw(payload: dict[str, Any]) -> dict[str, Any]:
     """Draw `count` questions with answer keys, balanced across topics (409 when too few)."""
     questions = draw_questions(

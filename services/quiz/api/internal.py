@@ -6,7 +6,7 @@ import logging
 
 from flask import Blueprint, Response
 
-from services.common.auth import require_role
+from services.common.auth import require_service
 
 from ..privacy import forget_user
 
@@ -15,7 +15,7 @@ bp = Blueprint("internal", __name__, url_prefix="/internal")
 
 
 @bp.delete("/users/<path:sub>/data")
-@require_role("service")
+@require_service("quiz:erase")
 def delete_user_data(sub: str) -> Response:
     """Forget a deleted account: remove active sessions, anonymise finalised ones (204)."""
     counts = forget_user(sub)

@@ -137,6 +137,7 @@ class Stack:
             "GOOGLE_CLIENT_ID": "e2e-client",
             "GOOGLE_CLIENT_SECRET": "e2e-secret",
             "AUTHLIB_INSECURE_TRANSPORT": "1",
+            "PUBLIC_URL": self.base_url,
         }
         wired = platform_env(
             self.topology,
