@@ -60,6 +60,8 @@ def plan(var_dir: Path, topology: Topology) -> tuple[list[procdefs.ProcessSpec],
     else:
         say(f"redis-server is not installed: using REDIS_URL={redis_url}")
     public = topology.ports["nginx"]
+    # Links in mail point here; without SMTP_URL the auth service files mail under var/mail/.
+    extra["PUBLIC_URL"] = os.environ.get("PUBLIC_URL") or f"http://localhost:{public}"
     if nginx_binary():
         conf = render(
             var_dir / "nginx",
