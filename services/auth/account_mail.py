@@ -60,8 +60,10 @@ def link_message(user: User, purpose: str, token: str) -> EmailMessage:
 
 def send_verification(user: User) -> None:
     """Mail a fresh verification link; 409 when already verified, 503 when mail fails."""
-    if user.email_verified_at is not None or not user.email:
+    if user.email_verified_at is not None:
         raise AlreadyVerified("This email address is already verified.")
+    if not user.email:
+        raise Conflict("This account has no email address to verify.")
     token = email_tokens.issue(user, VERIFY)
     db.session.commit()
     try:

@@ -130,9 +130,14 @@ class Mailer:
 
     def _deliver(self, target: SmtpTarget, message: EmailMessage) -> None:
         context = ssl.create_default_context()
-        smtp_class = smtplib.SMTP_SSL if target.scheme == "smtps" else smtplib.SMTP
-        kwargs = {"context": context} if target.scheme == "smtps" else {}
-        with smtp_class(target.host, target.port, timeout=self.timeout_s, **kwargs) as smtp:
+        smtp: smtplib.SMTP
+        if target.scheme == "smtps":
+            smtp = smtplib.SMTP_SSL(
+                target.host, target.port, timeout=self.timeout_s, context=context
+            )
+        else:
+            smtp = smtplib.SMTP(target.host, target.port, timeout=self.timeout_s)
+        with smtp:
             if target.scheme == "smtp+starttls":
                 smtp.starttls(context=context)
             if target.username:

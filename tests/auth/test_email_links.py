@@ -259,3 +259,19 @@ def test_deleting_the_account_deletes_its_tokens(
     assert response.status_code == 204
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(EmailToken)) == 0
+
+
+def test_openapi_documents_the_mailed_link_routes(client: FlaskClient) -> None:
+    paths = client.get("/api/auth/openapi.json").get_json()["paths"]
+    expected = {
+        "/api/auth/verify": {"200", "400", "410"},
+        "/api/auth/verify/resend": {"202", "409", "429", "503"},
+        "/api/auth/password/forgot": {"202", "429"},
+        "/api/auth/password/reset": {"204", "400", "410", "422"},
+    }
+    for path, statuses in expected.items():
+        operation = paths[path]["post"]
+        assert operation["summary"], path
+        assert statuses <= set(operation["responses"]), (path, operation["responses"].keys())
+    assert "401" in paths["/api/auth/password"]["post"]["responses"]
+    assert "401" in paths["/api/auth/me"]["delete"]["responses"]

@@ -19,17 +19,19 @@ from tests.e2e.support.smtp_sink import MailSink
 
 from .conftest import AuthActions, bearer, build
 from .mailbox import link_token, read_mails
+from .tls import self_signed, server_context
 
 
 class SmtpServer:
     """A real SMTP server on loopback (aiosmtpd), optionally demanding credentials."""
 
-    def __init__(self, directory: Path, credentials: tuple[str, str] | None = None) -> None:
+    def __init__(
+        self, directory: Path, credentials: tuple[str, str] | None = None, **options: Any
+    ) -> None:
         self.directory = directory
         self.logins: list[tuple[str, str]] = []
-        options: dict[str, Any] = {}
         if credentials:
-            options = {"authenticator": self._check, "auth_require_tls": False}
+            options = {"authenticator": self._check, "auth_require_tls": False, **options}
         self.credentials = credentials
         self.controller = Controller(
             MailSink(directory), hostname="127.0.0.1", port=free_port(), **options
@@ -167,3 +169,32 @@ def test_production_refuses_to_start_without_smtp_url(
     monkeypatch.setenv("APP_ENV", "production")
     with pytest.raises(ConfigError, match="SMTP_URL"):
         create_app({**auth_config, "SMTP_URL": None})
+
+
+@pytest.mark.parametrize("scheme", ["smtp+starttls", "smtps"])
+def test_tls_forms_encrypt_and_verify_the_server_certificate(
+    auth_config: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, scheme: str
+) -> None:
+    cert, key = self_signed(tmp_path)
+    context = server_context(cert, key)
+    options: dict[str, Any] = (
+        {"tls_context": context, "require_starttls": True}
+        if scheme == "smtp+starttls"
+        else {"ssl_context": context}
+    )
+    server = SmtpServer(tmp_path / "received", credentials=("mailer", "secret"), **options)
+    server.controller.start()
+    try:
+        url = f"{scheme}://mailer:secret@127.0.0.1:{server.port}"
+        # Without trusting the test certificate the delivery fails (and the account survives).
+        monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "no-such-ca.pem"))
+        for app in build({**auth_config, "SMTP_URL": url}):
+            AuthActions(app.test_client()).register("untrusted@example.com")
+        assert read_mails(server.directory) == []
+        monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+        for app in build({**auth_config, "SMTP_URL": url}):
+            AuthActions(app.test_client()).register("ada@example.com")
+        assert [m["To"] for m in read_mails(server.directory)] == ["ada@example.com"]
+        assert server.logins == [("mailer", "secret")]
+    finally:
+        server.controller.stop()
