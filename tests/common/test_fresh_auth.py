@@ -37,8 +37,8 @@ def client(minter: TokenMinter, redis_url: str, redis_prefix: str) -> Any:
     [
         (True, True),
         (False, False),
-        (time.time() + 300, True),
-        (time.time() - 1, False),
+        (4_102_444_800, True),  # a deadline in 2100
+        (946_684_800.5, False),  # one in 2000
         ("yes", False),
         (None, False),
     ],
