@@ -95,3 +95,9 @@ def nginx(prefix: Path | str, conf: Path | str) -> ProcessSpec:
 def oidc_mock(port: int) -> ProcessSpec:
     """A local OpenID Connect provider standing in for Google (tests only)."""
     return ProcessSpec("oidc", ("oidc-provider-mock", "--host", "127.0.0.1", "--port", str(port)))
+
+
+def smtp_server(port: int, handler: str, *handler_args: str) -> ProcessSpec:
+    """A real SMTP server (aiosmtpd) on loopback with handler class `handler` (tests only)."""
+    argv = ("python", "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}", "-c", handler)
+    return ProcessSpec("smtp", (*argv, *handler_args))

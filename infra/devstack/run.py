@@ -61,6 +61,7 @@ def plan(var_dir: Path, topology: Topology) -> tuple[list[procdefs.ProcessSpec],
         say(f"redis-server is not installed: using REDIS_URL={redis_url}")
     public = topology.ports["nginx"]
     # Redirects and the Google callback are built from the public origin, never from Host.
+    # Links in mail point here; without SMTP_URL the auth service files mail under var/mail/.
     extra["PUBLIC_URL"] = os.environ.get("PUBLIC_URL") or f"http://localhost:{public}"
     if nginx_binary():
         conf = render(

@@ -15,6 +15,7 @@ from services.common.openapi import init_openapi
 from .config import PREFIX, defaults, from_env
 from .extensions import db, limiter, migrate
 from .google import init_google
+from .mail import init_mail
 from .security import init_keys, init_secret_key, init_tokens
 
 
@@ -33,6 +34,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         compare_type=True,
     )
     init_rate_limits(app)
+    init_mail(app)
     init_google(app)
     api = init_openapi(app, PREFIX)
     register_blueprints(app, api)
@@ -66,9 +68,9 @@ def init_rate_limits(app: Flask) -> None:
 
 def register_blueprints(app: Flask, api: Any) -> None:
     """Public routes under /api/auth, internal ones at /internal."""
-    from .api import accounts, admin, google, internal, sessions
+    from .api import accounts, admin, google, internal, links, sessions
 
-    for blueprint in (sessions.bp, accounts.bp, google.bp, admin.bp):
+    for blueprint in (sessions.bp, accounts.bp, links.bp, google.bp, admin.bp):
         api.register_blueprint(blueprint, url_prefix=PREFIX)
     app.register_blueprint(internal.bp)
 

@@ -10,7 +10,7 @@ from flask import current_app
 
 from services.common.errors import Conflict, NotFound, Problem, ValidationFailed
 
-from . import passwords
+from . import email_tokens, passwords
 from .extensions import db
 from .models import RefreshFamily, RefreshToken, User
 from .tokens import end_all_sessions
@@ -118,6 +118,7 @@ def count_admins() -> int:
 def delete_user(user: User) -> None:
     """Remove the account, its identities and sign-ins (their access tokens are revoked)."""
     end_all_sessions(user.id, reason="account-deleted")
+    email_tokens.delete_for(user.id)
     family_ids = sa.select(RefreshFamily.id).where(RefreshFamily.user_id == user.id)
     db.session.execute(sa.delete(RefreshToken).where(RefreshToken.family_id.in_(family_ids)))
     db.session.execute(sa.delete(RefreshFamily).where(RefreshFamily.user_id == user.id))

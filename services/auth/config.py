@@ -78,13 +78,30 @@ def from_env() -> dict[str, Any]:
         "AUTH_ARGON2_MEMORY_KIB": env_int("AUTH_ARGON2_MEMORY_KIB", 65536),
         "AUTH_ARGON2_PARALLELISM": env_int("AUTH_ARGON2_PARALLELISM", 4),
         "AUTH_PASSWORD_MIN_LENGTH": env_int("AUTH_PASSWORD_MIN_LENGTH", 10),
-        "PUBLIC_URL": env_str("PUBLIC_URL", "http://localhost:8080"),
         "AUTH_POST_LOGIN_REDIRECT": env_str("AUTH_POST_LOGIN_REDIRECT", "/"),
         "GOOGLE_DISCOVERY_URL": env_str("GOOGLE_DISCOVERY_URL", GOOGLE_DISCOVERY_DEFAULT),
         "GOOGLE_CLIENT_ID": env_str("GOOGLE_CLIENT_ID"),
         "GOOGLE_CLIENT_SECRET": env_str("GOOGLE_CLIENT_SECRET"),
         "GOOGLE_REDIRECT_URI": env_str("AUTH_GOOGLE_REDIRECT_URI"),
         "GOOGLE_TIMEOUT_S": env_float("AUTH_GOOGLE_TIMEOUT_S", 10.0),
+        **mail_from_env(),
+    }
+
+
+def mail_from_env() -> dict[str, Any]:
+    """Mail, the links it carries and the tokens behind them (see docs/auth.md, "Mail")."""
+    return {
+        # The public origin: mail links, redirects and the Google callback, never from Host.
+        "PUBLIC_URL": (env_str("PUBLIC_URL", "http://localhost:8080") or "").rstrip("/"),
+        "SMTP_URL": env_str("SMTP_URL"),
+        "SMTP_TIMEOUT_S": env_float("SMTP_TIMEOUT_S", 10.0),
+        "MAIL_FROM": env_str("MAIL_FROM", "Flask Interviews <no-reply@localhost>"),
+        "MAIL_DIR": env_str("MAIL_DIR"),
+        "AUTH_VERIFY_TOKEN_TTL_S": env_int("AUTH_VERIFY_TOKEN_TTL_S", 24 * 3600),
+        "AUTH_RESET_TOKEN_TTL_S": env_int("AUTH_RESET_TOKEN_TTL_S", 3600),
+        "AUTH_FRESH_WINDOW_S": env_int("AUTH_FRESH_WINDOW_S", 300),
+        "AUTH_MAIL_LIMIT_IP": env_str("AUTH_MAIL_LIMIT_IP", "10 per hour"),
+        "AUTH_MAIL_LIMIT_ACCOUNT": env_str("AUTH_MAIL_LIMIT_ACCOUNT", "3 per hour"),
     }
 
 

@@ -1,4 +1,4 @@
-"""Auth database: users, external identities and refresh-token families."""
+"""Auth database: users, external identities, refresh-token families and mailed tokens."""
 
 from __future__ import annotations
 
@@ -103,3 +103,20 @@ class RefreshToken(db.Model):  # type: ignore[name-defined,misc]
     used_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime)
     access_jti: Mapped[str] = mapped_column(sa.String(64))
     access_expires_at: Mapped[dt.datetime] = mapped_column(sa.DateTime)
+
+
+class EmailToken(db.Model):  # type: ignore[name-defined,misc]
+    """A single-use link sent by mail (verify the address, reset the password).
+
+    Only a SHA-256 hash of the token is stored: a leaked database cannot be turned into links.
+    """
+
+    __tablename__ = "email_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[str] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(sa.String(16))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(sa.DateTime)
+    used_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime)

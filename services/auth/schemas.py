@@ -56,6 +56,31 @@ class PasswordChangeSchema(ma.Schema):
     new_password = ma.fields.String(required=True, load_only=True)
 
 
+class VerifySchema(ma.Schema):
+    """The token from a verification link."""
+
+    token = ma.fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class ForgotPasswordSchema(ma.Schema):
+    """The address to send a reset link to (if an account has it)."""
+
+    email = ma.fields.Email(required=True, validate=validate.Length(max=320))
+
+
+class ResetPasswordSchema(ma.Schema):
+    """The token from a reset link and the new password."""
+
+    token = ma.fields.String(required=True, validate=validate.Length(min=1, max=200))
+    new_password = ma.fields.String(required=True, load_only=True)
+
+
+class AcceptedSchema(ma.Schema):
+    """A request taken in; what happens next arrives by mail."""
+
+    detail = ma.fields.String()
+
+
 class RolesSchema(ma.Schema):
     """The complete set of roles a user should hold."""
 

@@ -63,32 +63,43 @@ def _ttl(name: str) -> dt.timedelta:
 
 
 def access_token_for(
-    sub: str, roles: Iterable[str], ttl: dt.timedelta, **claims: Any
+    sub: str,
+    roles: Iterable[str],
+    ttl: dt.timedelta,
+    fresh: dt.timedelta | bool = False,
+    **claims: Any,
 ) -> tuple[str, str, dt.datetime]:
-    """Sign an access token; returns (token, jti, naive UTC expiry)."""
+    """Sign an access token; returns (token, jti, naive UTC expiry).
+
+    `fresh` as a timedelta makes the `fresh` claim a deadline: the token counts as a fresh
+    sign-in for that long (flask-jwt-extended's convention).
+    """
     jti = uuid.uuid4().hex
     expires = dt.datetime.now(dt.UTC) + ttl
     token = create_access_token(
         identity=sub,
+        fresh=fresh,
         additional_claims={"roles": list(roles), "jti": jti, "exp": expires, **claims},
     )
     return token, jti, expires.replace(tzinfo=None)
 
 
 def start_session(user: User) -> TokenPair:
-    """Begin a new refresh family for `user` and issue its first pair."""
+    """Begin a new refresh family for `user` and issue its first pair (a fresh sign-in)."""
     family = RefreshFamily(user_id=user.id)
     db.session.add(family)
     db.session.flush()
-    pair = _issue_pair(user, family)
+    window = dt.timedelta(seconds=int(current_app.config["AUTH_FRESH_WINDOW_S"]))
+    pair = _issue_pair(user, family, fresh=window)
     db.session.commit()
     return pair
 
 
-def _issue_pair(user: User, family: RefreshFamily) -> TokenPair:
+def _issue_pair(user: User, family: RefreshFamily, fresh: dt.timedelta | bool = False) -> TokenPair:
+    # Only a sign-in is fresh; tokens from a refresh never are.
     access_ttl = _ttl("JWT_ACCESS_TOKEN_EXPIRES")
     access, access_jti, access_exp = access_token_for(
-        user.id, user.roles or ["candidate"], access_ttl, sid=family.id
+        user.id, user.roles or ["candidate"], access_ttl, fresh=fresh, sid=family.id
     )
     refresh_jti = uuid.uuid4().hex
     refresh_exp = dt.datetime.now(dt.UTC) + _ttl("JWT_REFRESH_TOKEN_EXPIRES")

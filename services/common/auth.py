@@ -21,7 +21,7 @@ import requests
 from flask import Flask, Response, current_app, g
 from flask_jwt_extended import JWTManager, get_jwt, verify_jwt_in_request
 
-from .errors import Forbidden, ServiceUnavailable, problem_response
+from .errors import Forbidden, ServiceUnavailable, Unauthorized, problem_response
 from .http_client import pooled_session
 
 log = logging.getLogger(__name__)
@@ -280,6 +280,39 @@ def require_auth(fn: F) -> F:
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         _authenticate_user()
+        return fn(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+class FreshSignInRequired(Unauthorized):
+    """The token is valid but not from a recent sign-in (401)."""
+
+    title, type_slug = "Fresh sign-in required", "fresh-sign-in-required"
+
+
+def is_fresh(claims: Mapping[str, Any]) -> bool:
+    """True when the token's `fresh` claim is true or a deadline still ahead."""
+    fresh = claims.get("fresh", False)
+    if isinstance(fresh, bool):
+        return fresh
+    if isinstance(fresh, int | float):
+        return fresh >= time.time()
+    return False
+
+
+def require_fresh_auth(fn: F) -> F:
+    """Like `require_auth`, and the token must come from a recent sign-in (401 otherwise)."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        principal = _authenticate()
+        if not is_fresh(principal.claims):
+            raise FreshSignInRequired(
+                "This change needs a recent sign-in. Sign in again with your password "
+                "(or Google), then retry.",
+                headers={"WWW-Authenticate": 'Bearer realm="flask-interviews"'},
+            )
         return fn(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]

@@ -30,7 +30,8 @@ def test_cookies_are_secure_in_production(
     auth_config: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("APP_ENV", "production")
-    for app in build(auth_config):
+    # Production needs a mail server; nothing listens on the discard port, which is fine here.
+    for app in build({**auth_config, "SMTP_URL": "smtp://127.0.0.1:9"}):
         client = app.test_client()
         AuthActions(client).register()
         response = client.post(

@@ -2,8 +2,9 @@
 
 `stack.base_url`, `stack.oidc_url`, `stack.redis_url`, `stack.redis_prefix`, `stack.log(name)`,
 `stack.stop(name)`, `stack.start(name)` (auth, content, quiz, gateway, worker, beat, nginx) and
-`stack.admin_token()`. A missing program or a process that fails to start is a test error with
-its output, never a skip; everything started is stopped even when tests fail.
+`stack.admin_token()`; `stack.mail_dir` holds what the platform mailed (a real SMTP server,
+aiosmtpd, files each message there). A missing program or a process that fails to start is a
+test error with its output, never a skip; everything started is stopped even when tests fail.
 """
 
 from __future__ import annotations

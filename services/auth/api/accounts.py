@@ -8,10 +8,10 @@ from flask import current_app
 from flask_jwt_extended import get_jwt
 from flask_smorest import Blueprint
 
-from services.common.auth import current_principal, require_auth
+from services.common.auth import current_principal, require_auth, require_fresh_auth
 from services.common.errors import Forbidden
 
-from .. import accounts, tokens
+from .. import account_mail, accounts, tokens
 from ..clients import delete_quiz_data
 from ..extensions import client_address, limiter
 from ..models import User
@@ -21,7 +21,8 @@ from .cookies import clear_token_cookies_later
 bp = Blueprint("accounts", __name__, description="Local accounts and the current user")
 
 
-def _me() -> User:
+def signed_in_user() -> User:
+    """The account of the verified caller (403 for service tokens)."""
     principal = current_principal()
     if principal.sub.startswith("service:"):
         raise Forbidden("Service tokens have no account.")
@@ -38,8 +39,10 @@ def _me() -> User:
 @bp.response(201, UserSchema)
 @bp.alt_response(409, description="The email is already registered")
 def register(args: dict[str, Any]) -> dict[str, Any]:
-    """Create a local account (password policy enforced)."""
-    return accounts.register(args["email"], args["password"], args["name"]).to_dict()
+    """Create a local account (password policy enforced), unverified; mail a verification link."""
+    user = accounts.register(args["email"], args["password"], args["name"])
+    account_mail.send_verification_after_signup(user)
+    return user.to_dict()
 
 
 @bp.get("/me")
@@ -47,16 +50,17 @@ def register(args: dict[str, Any]) -> dict[str, Any]:
 @require_auth
 def me() -> dict[str, Any]:
     """The signed-in user."""
-    return _me().to_dict()
+    return signed_in_user().to_dict()
 
 
 @bp.delete("/me")
 @bp.response(204)
+@bp.alt_response(401, description="No token, or not a fresh sign-in (fresh-sign-in-required)")
 @bp.alt_response(503, description="Quiz data could not be deleted; the account was kept")
-@require_auth
+@require_fresh_auth
 def delete_me() -> None:
-    """Delete the account; the quiz service first removes or anonymises its interview data."""
-    user = _me()
+    """Delete the account (needs a fresh sign-in); quiz first erases or anonymises its data."""
+    user = signed_in_user()
     delete_quiz_data(user.id)
     tokens.revoke_access(get_jwt())
     accounts.delete_user(user)
@@ -66,9 +70,13 @@ def delete_me() -> None:
 @bp.post("/password")
 @bp.arguments(PasswordChangeSchema)
 @bp.response(204)
-@require_auth
+@bp.alt_response(401, description="No token, or not a fresh sign-in (fresh-sign-in-required)")
+@require_fresh_auth
 def change_password(args: dict[str, Any]) -> None:
-    """Change (or set) the password; every other sign-in of the account is ended."""
+    """Change (or set) the password (needs a fresh sign-in); every other sign-in is ended."""
     accounts.change_password(
-        _me(), args["current_password"], args["new_password"], keep_family=get_jwt().get("sid")
+        signed_in_user(),
+        args["current_password"],
+        args["new_password"],
+        keep_family=get_jwt().get("sid"),
     )

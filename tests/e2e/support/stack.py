@@ -18,7 +18,7 @@ import requests
 
 from infra.devstack import processes as procdefs
 from infra.devstack.environment import Topology, generate_secrets, platform_env
-from infra.devstack.net import free_port, http_status
+from infra.devstack.net import free_port, http_status, port_in_use
 from infra.devstack.procs import ManagedProcess, ProcessFailed, run_once, wait_until
 from infra.nginx.render import render
 
@@ -27,9 +27,10 @@ from .databases import Databases
 BIN_DIR = Path(sys.executable).parent
 REQUIRED_BINARIES = ("nginx", "redis-server")
 # Boot order; teardown runs it backwards.
-ORDER = ("redis", "oidc", "auth", "content", "quiz", "gateway", "worker", "beat", "nginx")
+ORDER = ("redis", "oidc", "smtp", "auth", "content", "quiz", "gateway", "worker", "beat", "nginx")
 STARTABLE = ("auth", "content", "quiz", "gateway", "worker", "beat", "nginx")
 READY_TIMEOUT_S = 60.0
+MAIL_SINK = "tests.e2e.support.smtp_sink.MailSink"
 
 
 def missing_binaries() -> list[str]:
@@ -47,11 +48,13 @@ class Stack:
         self.log_dir = workdir / "logs"
         self.var_dir.mkdir(parents=True, exist_ok=True)
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        names = ("nginx", "gateway", "auth", "content", "quiz", "redis", "oidc")
+        names = ("nginx", "gateway", "auth", "content", "quiz", "redis", "oidc", "smtp")
         ports = {name: free_port() for name in names}
         self.topology = Topology(ports=ports)
         self.base_url = self.topology.url("nginx")
         self.oidc_url = self.topology.url("oidc")
+        # What the platform mails arrives at a real SMTP server and is filed here.
+        self.mail_dir = workdir / "mail"
         self.redis_url = f"redis://127.0.0.1:{ports['redis']}/0"
         self.redis_prefix = f"fi-e2e-{secrets.token_hex(3)}:"
         self.databases = Databases(procdefs.DB_SERVICES)
@@ -65,6 +68,8 @@ class Stack:
         """Start everything and wait until nginx reports the platform ready."""
         self._start_process(procdefs.redis_server(self.topology.ports["redis"], self.var_dir))
         self._start_process(procdefs.oidc_mock(self.topology.ports["oidc"]))
+        smtp_port = self.topology.ports["smtp"]
+        self._start_process(procdefs.smtp_server(smtp_port, MAIL_SINK, str(self.mail_dir)))
         self.env = self._environment(self.databases.create())
         for argv in procdefs.before_start_commands():
             output = run_once(argv, self.env)
@@ -138,6 +143,8 @@ class Stack:
             "GOOGLE_CLIENT_SECRET": "e2e-secret",
             "AUTHLIB_INSECURE_TRANSPORT": "1",
             "PUBLIC_URL": self.base_url,
+            "SMTP_URL": f"smtp://127.0.0.1:{self.topology.ports['smtp']}",
+            "MAIL_FROM": "Flask Interviews <no-reply@e2e.example>",
         }
         wired = platform_env(
             self.topology,
@@ -185,6 +192,8 @@ class Stack:
             return lambda: _redis_answers(self.redis_url)
         if name == "oidc":
             return lambda: http_status(f"{self.oidc_url}/.well-known/openid-configuration") == 200
+        if name == "smtp":
+            return lambda: port_in_use(ports["smtp"])
         if name in procdefs.WEB_SERVICES:
             return lambda: http_status(f"http://127.0.0.1:{ports[name]}/healthz") == 200
         if name == "nginx":
