@@ -236,6 +236,17 @@ def _authenticate() -> Principal:
     return principal
 
 
+def optional_principal() -> Principal | None:
+    """The verified caller when the request carries a token, None when it carries none; an
+    invalid, expired or revoked token is still a 401 (for routes open to everyone that show more
+    to signed-in callers)."""
+    if verify_jwt_in_request(optional=True) is None:
+        return None
+    principal = current_principal()
+    g.principal_sub = principal.sub
+    return principal
+
+
 def require_auth(fn: F) -> F:
     """Allow the view only with a valid, unrevoked access token (401 otherwise)."""
 
