@@ -65,3 +65,14 @@ def held_until(
 def now() -> dt.datetime:
     """The current time, timezone-aware UTC (what `until` is compared with)."""
     return dt.datetime.now(dt.UTC)
+
+
+def held_question_ids(candidate_sub: str, now: dt.datetime) -> set[str]:
+    """Every question held for `candidate_sub` right now."""
+    return set(
+        db.session.scalars(
+            sa.select(Hold.question_id)
+            .where(Hold.candidate_sub == candidate_sub, Hold.until > now)
+            .distinct()
+        )
+    )

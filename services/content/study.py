@@ -10,6 +10,7 @@ from typing import Any
 
 from . import codec, holds
 from .models import Question
+from .queries import HiddenAnswers
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,14 @@ class Viewer:
 
 
 ANONYMOUS = Viewer()
+
+
+def hidden_answers(viewer: Viewer, now: dt.datetime) -> HiddenAnswers:
+    """The questions whose answer texts `viewer` may not search by: every question for an
+    anonymous reader, the held ones for a signed-in reader."""
+    if viewer.sub is None:
+        return HiddenAnswers(everything=True)
+    return HiddenAnswers(ids=frozenset(holds.held_question_ids(viewer.sub, now)))
 
 
 def study_views(

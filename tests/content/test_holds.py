@@ -228,3 +228,24 @@ def test_a_candidate_with_a_running_interview_finds_no_key_on_any_study_route(
     for url in (f"{URL}/{drawn[0]['id']}/source", "/api/content/export?format=json"):
         assert client.get(url, headers=own).status_code == 403, url
     assert client.get("/api/content/export?format=gift", headers=own).status_code == 403
+
+
+def test_held_questions_cannot_be_found_by_their_answers(client: FlaskClient, sample, auth):
+    """A search for the prompt plus a guessed answer would confirm the guess: held questions
+    match on their prompt only, for their candidate."""
+    draw_for(client, auth, topics=["security"], count=5)
+    other = auth.headers("candidate", sub="cand-2")
+
+    def keys(q: str, headers: dict[str, str]) -> list[str]:
+        response = client.get(URL, query_string={"q": q}, headers=headers)
+        assert response.status_code == 200
+        return sorted(item["key"] for item in response.get_json()["items"])
+
+    assert keys("header forbids framing X-Frame-Options", auth.candidate) == []
+    assert keys("header forbids framing X-Frame-Options", other) == ["security-header"]
+    assert keys("header forbids framing", auth.candidate) == ["security-header"]
+    assert keys("argon2", auth.candidate) == []
+    # Questions that are not held are still found by their answers.
+    assert keys("endpoint names", auth.candidate) == ["routing-url-for"]
+    assert keys("also right", auth.candidate) == ["routing-methods"]
+    assert keys("also right", other) == ["routing-methods", "security-cookies"]

@@ -22,7 +22,7 @@ from ..schemas import (
     QuestionSourceSchema,
     QuestionStudySchema,
 )
-from ..study import study_view, study_views
+from ..study import hidden_answers, study_view, study_views
 
 blp = Blueprint("questions", __name__, url_prefix=PREFIX, description="Questions: study, author")
 
@@ -48,8 +48,10 @@ def _is_author() -> bool:
 @blp.doc(description=f"Active questions, filtered, searched, sorted and paginated.{STUDY_NOTE}")
 def list_all(page: int, per_page: int, **filters: Any) -> dict[str, Any]:
     """Active questions, filtered, searched (`q`), sorted and paginated; study view."""
-    items, total = list_questions(QuestionFilter(**filters), page, per_page)
-    views = study_views(items, current_viewer(), holds.now())
+    viewer, now = current_viewer(), holds.now()
+    hidden = hidden_answers(viewer, now)
+    items, total = list_questions(QuestionFilter(**filters), page, per_page, hidden)
+    views = study_views(items, viewer, now)
     return page_envelope(views, page, per_page, total)
 
 
