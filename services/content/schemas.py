@@ -29,7 +29,12 @@ class QuestionQuerySchema(PageArgsSchema):
     difficulty = fields.String(validate=validate.OneOf(DIFFICULTIES))
     type = fields.String(validate=validate.OneOf(TYPES))
     tag = fields.String(validate=validate.Length(min=1, max=64))
-    q = fields.String(validate=validate.Length(max=200), metadata={"description": "full text"})
+    q = fields.String(
+        validate=validate.Length(max=200),
+        metadata={
+            "description": "full text over prompts and, where the caller may see them, answers"
+        },
+    )
     sort = fields.String(
         validate=validate.OneOf(SORTS),
         metadata={"description": "default `topic`, or `relevance` when `q` is given"},
