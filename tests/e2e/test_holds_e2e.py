@@ -24,14 +24,19 @@ def _answers_in(item: dict[str, Any]) -> set[str]:
     return found
 
 
+def _words(prompt: str) -> str:
+    """The prompt's plain words, as many as `q` takes (200 characters). Code is left out:
+    PostgreSQL's parser reads e.g. `/items` as one token that a word query does not match."""
+    plain = [w.strip(".,:;?!()\"'") for w in prompt.split()]
+    words = " ".join(w for w in plain if w.isalpha())
+    return words if len(words) <= 200 else words[:200].rsplit(" ", 1)[0]
+
+
 def _study(stack: Stack, http: requests.Session, prompt: str) -> list[dict[str, Any]]:
     """The search hit for `prompt` (the candidate's second tab) and the same question by id."""
-    # The prompt's plain words: PostgreSQL's parser reads code such as `/items` as one token
-    # that a word query does not match, so code is left out of the query.
-    words = " ".join(word for word in prompt.split() if word.isalpha())
     found = http.get(
         f"{stack.base_url}/api/content/questions",
-        params={"q": words, "per_page": 100},
+        params={"q": _words(prompt), "per_page": 100},
         timeout=TIMEOUT,
     )
     assert found.status_code == 200, found.text[:500]
@@ -50,7 +55,9 @@ def test_interview_questions_are_held_until_submit(stack: Stack) -> None:
 
     started = api.post(
         f"{stack.base_url}/api/quiz/sessions",
-        json={"topics": ["routing", "templates"], "question_count": 4, "time_limit_s": 600},
+        # Topics whose prompts hold no HTML: PostgreSQL's parser reads `<script>…` as a tag, so
+        # the two prompts quoting one are not found by their own words (a search limitation).
+        json={"topics": ["routing", "blueprints"], "question_count": 4, "time_limit_s": 600},
         timeout=TIMEOUT,
     )
     assert started.status_code == 201, started.text[:1000]

@@ -84,10 +84,20 @@ def test_template_interview_against_the_real_bank(quiz: Flask, minter, title: st
     assert all(q["correct_answer"] is not None for q in result["questions"])
 
 
+def _words(prompt: str) -> str:
+    """A search for a prompt: its plain words, as many as `q` takes (200 characters)."""
+    plain = [w.strip(".,:;?!()\"'") for w in prompt.split()]
+    words = " ".join(w for w in plain if w.isalpha())
+    return words if len(words) <= 200 else words[:200].rsplit(" ", 1)[0]
+
+
 def _study(content_url: str, prompt: str, headers: dict[str, str]) -> dict[str, Any]:
     """The study item whose prompt is `prompt`, found the way a candidate would: by searching."""
     response = requests.get(
-        f"{content_url}/api/content/questions", params={"q": prompt}, headers=headers, timeout=5
+        f"{content_url}/api/content/questions",
+        params={"q": _words(prompt), "per_page": 100},
+        headers=headers,
+        timeout=5,
     )
     assert response.status_code == 200, response.text
     item = next(i for i in response.json()["items"] if i["prompt"] == prompt)
