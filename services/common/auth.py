@@ -273,6 +273,17 @@ def _authenticate_user() -> Principal:
     return principal
 
 
+def optional_principal() -> Principal | None:
+    """The verified caller when the request carries a token, None when it carries none; an
+    invalid, expired or revoked token is still a 401 (for routes open to everyone that show more
+    to signed-in callers)."""
+    if verify_jwt_in_request(optional=True) is None:
+        return None
+    principal = current_principal()
+    g.principal_sub = principal.sub
+    return principal
+
+
 def require_auth(fn: F) -> F:
     """Allow the view only to a signed-in user (401 without a valid token, 403 for a service
     token)."""
@@ -306,7 +317,7 @@ def require_fresh_auth(fn: F) -> F:
 
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        principal = _authenticate()
+        principal = _authenticate_user()
         if not is_fresh(principal.claims):
             raise FreshSignInRequired(
                 "This change needs a recent sign-in. Sign in again with your password "

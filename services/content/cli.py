@@ -1,4 +1,5 @@
-"""`flask --app services.content.wsgi bank lint|seed`: check and load the YAML question bank."""
+"""`flask --app services.content.wsgi bank lint|seed`: check and load the YAML question bank;
+`holds purge`: delete expired holds."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from flask.cli import AppGroup
 
 from .bank import BANK_DIR, BankInvalid, coverage_table, format_problem, lint, read_bank, seed
 from .extensions import db
+from .holds import now, purge_expired
 
 bank_cli = AppGroup("bank", help="Check and load the question bank files.")
 _DIR_OPTION = click.option(
@@ -53,6 +55,18 @@ def seed_command(directory: Path | None) -> None:
     click.echo(" ".join(f"{name}={value}" for name, value in counts.items()))
 
 
+holds_cli = AppGroup("holds", help="Holds on the questions of running interviews.")
+
+
+@holds_cli.command("purge")
+def purge_command() -> None:
+    """Delete the holds whose `until` has passed (reads ignore them anyway)."""
+    purged = purge_expired(now())
+    db.session.commit()
+    click.echo(f"purged={purged}")
+
+
 def init_app(app: Flask) -> None:
-    """Register the `bank` command group."""
+    """Register the `bank` and `holds` command groups."""
     app.cli.add_command(bank_cli)
+    app.cli.add_command(holds_cli)

@@ -146,6 +146,12 @@ def topic_source(topic: Topic) -> dict[str, Any]:
     return {"slug": topic.slug, "title": topic.title, "description": topic.description}
 
 
+# What the study view leaves out when the reader may not see the solution: correctness data
+# and everything that states or explains the answer.
+ANSWER_FIELDS = ("answer", "accepted", "key_points", "model_answer", "explanation")
+OPTION_ANSWER_FIELDS = ("correct", "why")
+
+
 def study_view(question: Question) -> dict[str, Any]:
     """What a learner sees: the question with its solution, but not the scoring internals
     (short-answer patterns, rubric keywords)."""
@@ -181,6 +187,16 @@ def study_view(question: Question) -> dict[str, Any]:
     elif question.type == "explain":
         view["key_points"] = [item["point"] for item in question.rubric]
     return view
+
+
+def without_answers(view: dict[str, Any]) -> dict[str, Any]:
+    """A study view with every answer field removed: the prompt and the options' texts only."""
+    kept = {name: value for name, value in view.items() if name not in ANSWER_FIELDS}
+    kept["options"] = [
+        {name: value for name, value in option.items() if name not in OPTION_ANSWER_FIELDS}
+        for option in view["options"]
+    ]
+    return kept
 
 
 def draw_item(question: Question) -> dict[str, Any]:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import select
 
 from services.common.errors import Problem, ValidationFailed
 
-from . import rules
+from . import codec, holds, rules
 from .extensions import db
 from .models import Question, Topic
 
@@ -19,6 +19,24 @@ class NotEnoughQuestions(Problem):
     """The bank holds fewer matching questions than were asked for."""
 
     status, title, type_slug = 409, "Not Enough Questions", "not-enough-questions"
+
+
+def draw_and_hold(
+    topics: Sequence[str],
+    difficulty: str | None,
+    count: int,
+    exclude_ids: Sequence[str],
+    hold: Mapping[str, Any] | None,
+) -> list[dict[str, Any]]:
+    """Draw as `draw_questions` does and, when `hold` names a candidate, session and `until`,
+    hold the drawn questions for it, committed before the items (draw contract) are returned."""
+    questions = draw_questions(topics, difficulty, count, exclude_ids)
+    items = [codec.draw_item(q) for q in questions]
+    if hold is not None:
+        ids = [q.id for q in questions]
+        holds.record_holds(hold["candidate"], hold["session_id"], hold["until"], ids, holds.now())
+        db.session.commit()
+    return items
 
 
 def draw_questions(

@@ -1,7 +1,11 @@
 """Full-text search in the database itself: FTS5 on SQLite, a `tsvector` on PostgreSQL.
 
 Both index the prompt (weighted higher) and `search_text` (model answer, explanation, option
-texts). The objects are created by the migration and, for `db.create_all()`, by DDL events on
+texts). A reader who may not see a question's answers must not find it by them either (a search
+for "prompt words + a guessed answer" would confirm the guess), so such questions are matched and
+ranked on the prompt alone (`prompt_only`).
+
+The objects are created by the migration and, for `db.create_all()`, by DDL events on
 the `questions` table, so a migrated database and a test database behave the same. Queries are
 built from plain words only (never the raw user string), so no input is an FTS syntax error.
 """
@@ -144,12 +148,14 @@ def search_terms(query: str) -> list[str]:
     return [word for word in dict.fromkeys(words) if word not in STOP_WORDS]
 
 
-def ranked_matches(dialect: str, terms: list[str]) -> Select[Any] | None:
-    """A subquery of (question rowid or id, rank) matching every term; None when no term."""
-    if not terms:
-        return None
+def ranked_matches(dialect: str, terms: list[str], *, prompt_only: bool = False) -> Select[Any]:
+    """A subquery of (question rowid or id, rank) matching every one of `terms` (not empty).
+    `prompt_only` matches and ranks on the prompt alone, never on the answer texts."""
     if dialect == "sqlite":
         match = " ".join('"' + term.replace('"', "") + '"' for term in terms)
+        name = "fts_match"  # one bind name per variant: a query may hold both
+        if prompt_only:
+            match, name = f"prompt : ({match})", "fts_prompt_match"
         return (
             select(
                 literal_column("rowid").label("match_ref"),
@@ -157,10 +163,13 @@ def ranked_matches(dialect: str, terms: list[str]) -> Select[Any] | None:
                 literal_column(f"-bm25({FTS_TABLE}, 2.0, 1.0)").label("rank"),
             )
             .select_from(text(FTS_TABLE))
-            .where(text(f"{FTS_TABLE} MATCH :fts_match").bindparams(fts_match=match))
+            .where(text(f"{FTS_TABLE} MATCH :{name}").bindparams(**{name: match}))
         )
     tsquery = func.plainto_tsquery("english", " ".join(terms))
-    vector = literal_column(PG_COLUMN)
+    vector: ColumnElement[Any] = literal_column(PG_COLUMN)
+    if prompt_only:
+        # The prompt's lexemes carry weight A in the stored vector, the answer texts' weight B.
+        vector = func.ts_filter(vector, literal_column("'{a}'"))
     return (
         select(
             literal_column("id").label("match_ref"),

@@ -1,4 +1,4 @@
-"""Database models of the content service: topics and versioned questions."""
+"""Database models of the content service: topics, versioned questions, holds."""
 
 from __future__ import annotations
 
@@ -89,6 +89,25 @@ class Question(db.Model):  # type: ignore[name-defined]
     )
 
     topic_ref: Mapped[Topic] = relationship(back_populates="questions")
+
+
+class Hold(db.Model):  # type: ignore[name-defined]
+    """A question drawn for a candidate's running interview: its answers stay hidden from that
+    candidate on the study routes until the session is released or `until` passes."""
+
+    __tablename__ = "holds"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    candidate_sub: Mapped[str] = mapped_column(String(255), nullable=False)
+    question_id: Mapped[str] = mapped_column(String(32), ForeignKey("questions.id"), nullable=False)
+    session_id: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
+    until: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False, default=_now)
+
+    # The study routes look holds up by candidate and question.
+    __table_args__ = (
+        sa.Index("ix_holds_candidate_sub_question_id", "candidate_sub", "question_id"),
+    )
 
 
 # Imported for its side effect: full-text search objects follow the tables' lifecycle.

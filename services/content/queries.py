@@ -5,7 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, exists, func, literal_column, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    case,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+    text,
+)
 
 from services.common.errors import NotFound, ValidationFailed
 
@@ -40,6 +50,18 @@ class QuestionFilter:
     sort: str | None = None
 
 
+@dataclass(frozen=True)
+class HiddenAnswers:
+    """Questions whose answer texts the reader may not see, and so may not search by: all of
+    them (`everything`) or those with the given ids."""
+
+    everything: bool = False
+    ids: frozenset[str] = frozenset()
+
+
+NOTHING_HIDDEN = HiddenAnswers()
+
+
 def topics_with_counts() -> list[dict[str, Any]]:
     """Every topic in display order with its number of active questions."""
     counts = (
@@ -59,14 +81,17 @@ def topics_with_counts() -> list[dict[str, Any]]:
     ]
 
 
-def list_questions(wanted: QuestionFilter, page: int, per_page: int) -> tuple[list[Question], int]:
-    """One page of active questions matching `wanted`, and the total number of matches."""
+def list_questions(
+    wanted: QuestionFilter, page: int, per_page: int, hidden: HiddenAnswers = NOTHING_HIDDEN
+) -> tuple[list[Question], int]:
+    """One page of active questions matching `wanted`, and the total number of matches; the
+    search matches `hidden` questions on their prompt only."""
     _check_filter(wanted)
     query = select(Question).where(Question.retired.is_(False))
     query = _filtered(query, wanted)
     rank: ColumnElement[Any] | None = None
     if wanted.q is not None and wanted.q.strip():
-        query, rank = _searched(query, wanted.q)
+        query, rank = _searched(query, wanted.q, hidden)
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     sort = wanted.sort or ("relevance" if rank is not None else "topic")
     query = query.order_by(*_ordering(sort, rank)).offset((page - 1) * per_page).limit(per_page)
@@ -102,14 +127,26 @@ def _has_tag(tag: str) -> ColumnElement[bool]:
     return exists(select(literal_column("1")).select_from(each).where(each.c.value == tag))
 
 
-def _searched(query: Select[Any], q: str) -> tuple[Select[Any], ColumnElement[Any] | None]:
+def _searched(
+    query: Select[Any], q: str, hidden: HiddenAnswers
+) -> tuple[Select[Any], ColumnElement[Any] | None]:
     dialect = db.engine.dialect.name
-    matches = fts.ranked_matches(dialect, fts.search_terms(q))
-    if matches is None:
+    terms = fts.search_terms(q)
+    if not terms:
         return query.where(fts.no_match()), None
+    matches = fts.ranked_matches(dialect, terms, prompt_only=hidden.everything)
+    reference = fts.match_reference_column(dialect)
     sub = matches.subquery("matches")
-    joined = query.join(sub, fts.match_reference_column(dialect) == sub.c.match_ref)
-    return joined, sub.c.rank
+    joined = query.join(sub, reference == sub.c.match_ref)
+    if hidden.everything or not hidden.ids:
+        return joined, sub.c.rank
+    # Held questions must match, and are ranked, on their prompt alone.
+    prompt = fts.ranked_matches(dialect, terms, prompt_only=True).subquery("prompt_matches")
+    is_hidden = Question.id.in_(sorted(hidden.ids))
+    joined = joined.outerjoin(prompt, reference == prompt.c.match_ref).where(
+        or_(~is_hidden, prompt.c.match_ref.is_not(None))
+    )
+    return joined, case((is_hidden, prompt.c.rank), else_=sub.c.rank)
 
 
 def _ordering(sort: str, rank: ColumnElement[Any] | None) -> list[Any]:

@@ -29,20 +29,28 @@ class QuestionQuerySchema(PageArgsSchema):
     difficulty = fields.String(validate=validate.OneOf(DIFFICULTIES))
     type = fields.String(validate=validate.OneOf(TYPES))
     tag = fields.String(validate=validate.Length(min=1, max=64))
-    q = fields.String(validate=validate.Length(max=200), metadata={"description": "full text"})
+    q = fields.String(
+        validate=validate.Length(max=200),
+        metadata={
+            "description": "full text over prompts and, where the caller may see them, answers"
+        },
+    )
     sort = fields.String(
         validate=validate.OneOf(SORTS),
         metadata={"description": "default `topic`, or `relevance` when `q` is given"},
     )
 
 
+SIGNED_IN = "signed-in callers only, and not while the question is held for them"
+
+
 class StudyOptionSchema(ma.Schema):
-    """An option in display order, with whether it is correct and why."""
+    """An option in display order, with whether it is correct and why (signed-in callers)."""
 
     id = fields.String()
     text = fields.String()
-    correct = fields.Boolean()
-    why = fields.String()
+    correct = fields.Boolean(metadata={"description": SIGNED_IN})
+    why = fields.String(metadata={"description": SIGNED_IN})
 
 
 class QuestionStudySchema(ma.Schema):
@@ -56,16 +64,24 @@ class QuestionStudySchema(ma.Schema):
     difficulty = fields.String()
     prompt = fields.String()
     options = fields.List(fields.Nested(StudyOptionSchema))
-    answer = fields.Boolean(metadata={"description": "true_false only"})
-    accepted = fields.List(fields.String(), metadata={"description": "short only"})
-    key_points = fields.List(fields.String(), metadata={"description": "explain only"})
-    model_answer = fields.String()
-    explanation = fields.String()
+    answer = fields.Boolean(metadata={"description": f"true_false only; {SIGNED_IN}"})
+    accepted = fields.List(fields.String(), metadata={"description": f"short only; {SIGNED_IN}"})
+    key_points = fields.List(
+        fields.String(), metadata={"description": f"explain only; {SIGNED_IN}"}
+    )
+    model_answer = fields.String(metadata={"description": SIGNED_IN})
+    explanation = fields.String(metadata={"description": SIGNED_IN})
     references = fields.List(fields.String())
     tags = fields.List(fields.String())
     retired = fields.Boolean()
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
+    held_until = fields.DateTime(
+        metadata={
+            "description": "present when the question belongs to the caller's running "
+            "interview: its answer fields are left out until then (or until it is finalised)"
+        }
+    )
 
 
 class QuestionPageSchema(PageSchema):
@@ -123,6 +139,20 @@ class QuestionSourceSchema(QuestionInSchema):
     retired = fields.Boolean()
 
 
+class HoldRequestSchema(ma.Schema):
+    """Whose running interview the drawn questions belong to, and until when to hold them."""
+
+    candidate = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=255),
+        metadata={"description": "the candidate's token `sub`"},
+    )
+    session_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    until = fields.AwareDateTime(
+        required=True, metadata={"description": "the session's deadline plus grace"}
+    )
+
+
 class DrawRequestSchema(ma.Schema):
     """What the quiz service asks for."""
 
@@ -132,6 +162,26 @@ class DrawRequestSchema(ma.Schema):
     )
     count = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_DRAW))
     exclude_ids = fields.List(fields.String(), load_default=list)
+    hold = fields.Nested(
+        HoldRequestSchema,
+        load_default=None,
+        metadata={
+            "description": "hold the drawn questions for this candidate's session "
+            "(recorded in the same transaction); omitted: nothing is held"
+        },
+    )
+
+
+class ReleaseRequestSchema(ma.Schema):
+    """Which finalised session's holds to release."""
+
+    session_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+
+
+class ReleaseResponseSchema(ma.Schema):
+    """How many holds the release deleted (0 when already released or expired)."""
+
+    released = fields.Integer()
 
 
 class DrawnQuestionSchema(ma.Schema):

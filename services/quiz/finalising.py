@@ -5,6 +5,9 @@ Exactly-once is enforced by the database, not by locks in this process: the cond
 gunicorn workers or sweeps race; on PostgreSQL it also takes the session row's lock, which
 answer saves take too (`SELECT ... FOR UPDATE`), so no answer lands after scoring has read them.
 The score row is unique per session as a second line of defence.
+
+After the commit the content service is told to release the session's holds (best effort: a
+failed release only means the holds last until the deadline plus grace).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from .clients.content import release_holds
 from .extensions import db
 from .models import ACTIVE, EXPIRED, QuizSession, SessionQuestion, SessionScore
 from .scoring import score_answer
@@ -30,7 +34,8 @@ def overdue(session: QuizSession, now: dt.datetime, grace_s: float) -> bool:
 
 
 def finalise_session(session_id: str, status: str, now: dt.datetime, by: str) -> bool:
-    """Close the session as `status` and store its score; False when it was already closed."""
+    """Close the session as `status`, store its score and release its holds on content; False
+    when it was already closed."""
     claimed = db.session.execute(
         sa.update(QuizSession)
         .where(QuizSession.id == session_id, QuizSession.status == ACTIVE)
@@ -55,6 +60,7 @@ def finalise_session(session_id: str, status: str, now: dt.datetime, by: str) ->
     )
     db.session.commit()
     log.info("session finalised", extra={"session_id": session_id, "status": status, "by": by})
+    release_holds(session_id)
     return True
 
 

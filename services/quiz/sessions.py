@@ -14,12 +14,14 @@ from sqlalchemy.exc import IntegrityError
 from services.common.errors import Conflict, NotFound
 
 from .answers import validate_answer
+from .clients.content import release_holds
 from .drawing import snapshot
 from .extensions import db
 from .finalising import finalise_session, overdue
+from .holds import Hold, hold_for
 from .models import ACTIVE, EXPIRED, SUBMITTED, QuizSession, SessionQuestion, new_id
 
-Draw = Callable[[Sequence[str], str | None, int, Sequence[str]], list[dict[str, Any]]]
+Draw = Callable[[Sequence[str], str | None, int, Sequence[str], Hold], list[dict[str, Any]]]
 
 
 class DeadlinePassed(Conflict):
@@ -79,13 +81,33 @@ class Rules:
 def start_session(
     user_sub: str, spec: Spec, now: dt.datetime, rules: Rules, draw: Draw
 ) -> QuizSession:
-    """Draw, snapshot and store a new active session; nothing is stored if the draw fails."""
+    """Draw (content holds the questions for this session), snapshot and store a new active
+    session; nothing is stored if the draw fails, and the holds are released if the store does."""
     if rules.one_active:
         _refuse_if_active(user_sub, now, rules)
     exclude = recent_question_ids(user_sub, rules.recent_sessions)
-    items = draw(spec.topics, spec.difficulty, spec.question_count, exclude)
+    session_id = new_id()
+    deadline = now + dt.timedelta(seconds=spec.time_limit_s)
+    hold = hold_for(user_sub, session_id, deadline, rules.grace_s)
+    items = draw(spec.topics, spec.difficulty, spec.question_count, exclude, hold)
+    try:
+        return _store(user_sub, session_id, spec, now, deadline, items, rules)
+    except Exception:
+        release_holds(session_id)  # no session will ever finalise them
+        raise
+
+
+def _store(
+    user_sub: str,
+    session_id: str,
+    spec: Spec,
+    now: dt.datetime,
+    deadline: dt.datetime,
+    items: list[dict[str, Any]],
+    rules: Rules,
+) -> QuizSession:
     session = QuizSession(
-        id=new_id(),
+        id=session_id,
         user_sub=user_sub,
         active_slot=user_sub if rules.one_active else None,
         template_id=spec.template_id,
@@ -96,7 +118,7 @@ def start_session(
         time_limit_s=spec.time_limit_s,
         status=ACTIVE,
         started_at=now,
-        deadline=now + dt.timedelta(seconds=spec.time_limit_s),
+        deadline=deadline,
     )
     rng = random.Random(session.id)  # a per-session order, stable for this session
     session.questions = [

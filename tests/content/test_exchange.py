@@ -168,7 +168,9 @@ def test_gift_import_of_moodle_file_maps_types_and_skips_unsupported(
         ("Pairs", 25),
     ]
     assert "rubric" in body["skipped"][0]["reason"]
-    items = client.get("/api/content/questions?difficulty=mid&topic=routing&per_page=100")
+    items = client.get(
+        "/api/content/questions?difficulty=mid&topic=routing&per_page=100", headers=auth.candidate
+    )
     by_key = {i["key"]: i for i in items.get_json()["items"]}
     assert by_key["builder"]["type"] == "single"
     assert by_key["builder"]["options"][1]["why"] == "It returns a redirect response."

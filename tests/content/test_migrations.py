@@ -69,7 +69,12 @@ def test_migrations_create_same_search_objects_as_create_all(migrated: Flask) ->
     assert from_migrations  # the FTS table/triggers, or the tsvector column and GIN index
 
 
-def test_search_works_on_migrated_database(migrated: Flask) -> None:
+def test_search_works_on_migrated_database(migrated: Flask, minter: TokenMinter) -> None:
     seed(migrated, [make_question("single", model_answer="Werkzeug routes requests.")])
-    response = migrated.test_client().get("/api/content/questions?q=werkzeug")
+    # Answer texts are searched for signed-in readers (anonymous ones search prompts only).
+    response = migrated.test_client().get(
+        "/api/content/questions?q=werkzeug", headers=minter.headers()
+    )
     assert [i["key"] for i in response.get_json()["items"]] == ["routing-sample-single"]
+    prompt_only = migrated.test_client().get("/api/content/questions?q=sample+single+url_for")
+    assert [i["key"] for i in prompt_only.get_json()["items"]] == ["routing-sample-single"]

@@ -28,8 +28,8 @@ def _id(client: FlaskClient, key: str) -> str:
     raise AssertionError(key)
 
 
-def test_questions_list_is_paginated_study_view(client: FlaskClient, sample) -> None:
-    response = client.get(URL)
+def test_questions_list_is_paginated_study_view(client: FlaskClient, sample, auth) -> None:
+    response = client.get(URL, headers=auth.candidate)
     body = response.get_json()
     assert response.status_code == 200
     assert (body["page"], body["per_page"], body["total"]) == (1, 20, 10)
@@ -163,15 +163,15 @@ def test_etag_changes_when_bank_changes(client: FlaskClient, sample, auth) -> No
     assert after.status_code == 200 and after.headers["ETag"] != before
 
 
-def test_question_study_view_by_id(client: FlaskClient, sample) -> None:
+def test_question_study_view_by_id(client: FlaskClient, sample, auth) -> None:
     qid = _id(client, "routing-strict-slashes")
-    response = client.get(f"{URL}/{qid}")
+    response = client.get(f"{URL}/{qid}", headers=auth.candidate)
     body = response.get_json()
     assert response.status_code == 200 and response.headers["ETag"]
     assert body["id"] == qid and body["type"] == "true_false" and body["answer"] is True
-    explain = client.get(f"{URL}/{_id(client, 'routing-explain')}").get_json()
-    assert explain["key_points"] == ["Point 0", "Point 1", "Point 2"]
-    short = client.get(f"{URL}/{_id(client, 'security-header')}").get_json()
+    explain = client.get(f"{URL}/{_id(client, 'routing-explain')}", headers=auth.candidate)
+    assert explain.get_json()["key_points"] == ["Point 0", "Point 1", "Point 2"]
+    short = client.get(f"{URL}/{_id(client, 'security-header')}", headers=auth.candidate).get_json()
     assert short["accepted"] == ["X-Frame-Options"] and "patterns" not in short
 
 

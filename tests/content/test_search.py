@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
+from services.common.testing import TokenMinter
 from tests.content.conftest import make_question, seed
 
 URL = "/api/content/questions"
+
+
+@pytest.fixture(autouse=True)
+def signed_in(client: FlaskClient, minter: TokenMinter) -> None:
+    """Search as a signed-in reader (by the access cookie): only they search the answers."""
+    client.set_cookie("access_token_cookie", minter.token(sub="reader-1"))
 
 
 def found(client: FlaskClient, q: str, extra: str = "") -> list[str]:
@@ -84,3 +92,26 @@ def test_search_sees_edits_and_forgets_retired(client: FlaskClient, sample, auth
     assert found(client, "xylophone") == ["security-csrf"]
     client.delete(f"{URL}/{qid}", headers=auth.author)
     assert found(client, "xylophone") == []
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("cross-site request forgery", ["security-csrf"]),  # prompt
+        ("header forbids framing", ["security-header"]),  # prompt
+        ("argon2", []),  # model answer
+        ("canonicalises", []),  # explanation
+        ("Also right", []),  # option text (kept with the answer texts)
+        ("X-Frame-Options", []),  # accepted answer
+        ("header framing X-Frame-Options", []),  # prompt plus a guessed answer
+        ("Which header", ["security-header"]),
+    ],
+)
+def test_anonymous_search_matches_prompts_only(
+    app: Flask, sample, q: str, expected: list[str]
+) -> None:
+    """Whoever may not see the answers may not find a question by them either: the match would
+    confirm a guessed answer."""
+    response = app.test_client().get(URL, query_string={"q": q, "per_page": 100})
+    assert response.status_code == 200
+    assert sorted(item["key"] for item in response.get_json()["items"]) == sorted(expected)

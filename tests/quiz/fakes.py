@@ -1,5 +1,5 @@
 """Stand-ins for the quiz service's upstreams: a controllable clock and an HTTP server playing
-the auth token endpoint and the content draw route by the shared contract."""
+the auth token endpoint and the content draw and hold-release routes by the shared contract."""
 
 from __future__ import annotations
 
@@ -93,6 +93,24 @@ def default_bank() -> dict[str, dict[str, Any]]:
     return bank
 
 
+def _hold_errors(hold: Any) -> dict[str, list[str]]:
+    """What content's draw schema says about a `hold` object (nothing when it is absent)."""
+    if hold is None:
+        return {}
+    if not isinstance(hold, dict):
+        return {"_schema": ["Invalid input type."]}
+    errors: dict[str, list[str]] = {}
+    for name in ("candidate", "session_id"):
+        if not isinstance(hold.get(name), str) or not hold[name]:
+            errors[name] = ["Missing or empty."]
+    try:
+        if dt.datetime.fromisoformat(hold["until"]).tzinfo is None:
+            errors["until"] = ["Not a valid aware datetime."]
+    except (KeyError, TypeError, ValueError):
+        errors["until"] = ["Not a valid datetime."]
+    return errors
+
+
 class FakeUpstream:
     """Auth's token endpoint and content's draw route on one local port."""
 
@@ -103,6 +121,10 @@ class FakeUpstream:
         self.draws: list[dict[str, Any]] = []
         self.token_requests = 0
         self.fail_draw_with: int | None = None
+        # Live holds as content keeps them: session id -> {candidate, until, question_ids}.
+        self.holds: dict[str, dict[str, Any]] = {}
+        self.releases: list[str] = []
+        self.fail_release_with: int | None = None
         # Topics the content service does not know (it answers 422 naming them).
         self.unknown_topics: set[str] = set()
         self.app = self._build()
@@ -132,6 +154,19 @@ class FakeUpstream:
             self.draws.append(body)
             return self._draw(body)
 
+        @app.post("/internal/holds/release")
+        def release():  # type: ignore[no-untyped-def]
+            if not self._service_caller():
+                return jsonify(title="Unauthorized"), 401
+            if self.fail_release_with:
+                return jsonify(title="broken"), self.fail_release_with
+            session_id = (request.get_json(silent=True) or {}).get("session_id")
+            if not isinstance(session_id, str) or not session_id:
+                return jsonify(title="Validation Failed", errors={"session_id": ["bad"]}), 422
+            self.releases.append(session_id)
+            released = self.holds.pop(session_id, {}).get("question_ids", [])
+            return jsonify(released=len(released))
+
         return app
 
     def _service_caller(self) -> bool:
@@ -149,6 +184,9 @@ class FakeUpstream:
         return "service" in claims.get("roles", []) and "content:draw" in scopes
 
     def _draw(self, body: dict[str, Any]) -> Any:
+        hold_errors = _hold_errors(body.get("hold"))
+        if hold_errors:  # as content's schema answers
+            return jsonify(title="Validation Failed", errors={"hold": hold_errors}), 422
         unknown = [t for t in body["topics"] if t in self.unknown_topics]
         if unknown:  # as the content service answers
             errors = {"topics": [f"Unknown topic {t!r}." for t in unknown]}
@@ -174,6 +212,15 @@ class FakeUpstream:
             for topic in topics:
                 if by_topic[topic] and len(picked) < count:
                     picked.append(by_topic[topic].pop(0))
+        hold = body.get("hold")
+        if hold is not None:
+            until = dt.datetime.fromisoformat(hold["until"])
+            ids = [q["id"] for q in picked]
+            self.holds[hold["session_id"]] = {
+                "candidate": hold["candidate"],
+                "until": until,
+                "question_ids": ids,
+            }
         return jsonify(items=picked)
 
     @contextmanager

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 from flask import Flask
 from werkzeug.serving import make_server
 
@@ -81,3 +82,49 @@ def test_template_interview_against_the_real_bank(quiz: Flask, minter, title: st
     result = user.get(f"/sessions/{session['id']}/result").get_json()
     assert all(q["model_answer"] and q["explanation"] for q in result["questions"])
     assert all(q["correct_answer"] is not None for q in result["questions"])
+
+
+def _words(prompt: str) -> str:
+    """A search for a prompt: its plain words, as many as `q` takes (200 characters)."""
+    plain = [w.strip(".,:;?!()\"'") for w in prompt.split()]
+    words = " ".join(w for w in plain if w.isalpha())
+    return words if len(words) <= 200 else words[:200].rsplit(" ", 1)[0]
+
+
+def _study(content_url: str, prompt: str, headers: dict[str, str]) -> dict[str, Any]:
+    """The study item whose prompt is `prompt`, found the way a candidate would: by searching."""
+    response = requests.get(
+        f"{content_url}/api/content/questions",
+        params={"q": _words(prompt), "per_page": 100},
+        headers=headers,
+        timeout=5,
+    )
+    assert response.status_code == 200, response.text
+    item = next(i for i in response.json()["items"] if i["prompt"] == prompt)
+    by_id = requests.get(
+        f"{content_url}/api/content/questions/{item['id']}", headers=headers, timeout=5
+    )
+    assert by_id.status_code == 200
+    assert by_id.json() == item
+    return item
+
+
+def test_running_interview_holds_its_questions_on_the_real_content_service(
+    quiz: Flask, content_url: str, minter
+) -> None:
+    user = Candidate(quiz.test_client(), minter)
+    session = user.start(topics=["routing"], question_count=3, time_limit_s=600).get_json()
+    prompts = [q["prompt"] for q in session["questions"]]
+
+    for prompt in prompts:
+        own = _study(content_url, prompt, user.headers)
+        anonymous = _study(content_url, prompt, {})
+        assert own["held_until"] and "model_answer" not in own and "explanation" not in own
+        assert "model_answer" not in anonymous and "held_until" not in anonymous
+        assert all(set(o) == {"id", "text"} for o in own["options"] + anonymous["options"])
+
+    assert user.submit(session["id"]).get_json()["status"] == "submitted"
+
+    for prompt in prompts:
+        released = _study(content_url, prompt, user.headers)
+        assert "held_until" not in released and released["model_answer"]

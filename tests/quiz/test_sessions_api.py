@@ -52,6 +52,12 @@ def test_start_custom_draws_balanced_across_topics(candidate: Candidate, upstrea
         "difficulty": "mid",
         "count": 6,
         "exclude_ids": [],
+        # Content holds the drawn questions for this session until the deadline plus grace.
+        "hold": {
+            "candidate": "cand-1",
+            "session_id": body["id"],
+            "until": "2030-01-01T09:05:05+00:00",
+        },
     }
 
 

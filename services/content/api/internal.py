@@ -8,9 +8,14 @@ from flask_smorest import Blueprint
 
 from services.common.auth import require_service
 
-from .. import codec
-from ..draw import draw_questions
-from ..schemas import DrawRequestSchema, DrawResponseSchema
+from ..draw import draw_and_hold
+from ..holds import now, release_session
+from ..schemas import (
+    DrawRequestSchema,
+    DrawResponseSchema,
+    ReleaseRequestSchema,
+    ReleaseResponseSchema,
+)
 
 blp = Blueprint(
     "internal", __name__, url_prefix="/internal", description="For the quiz service only"
@@ -24,8 +29,24 @@ blp = Blueprint(
 @blp.alt_response(401, description="No valid token")
 @blp.alt_response(403, description="Not a service token with the scope content:draw")
 def draw(payload: dict[str, Any]) -> dict[str, Any]:
-    """Draw `count` questions with answer keys, balanced across topics (409 when too few)."""
-    questions = draw_questions(
-        payload["topics"], payload["difficulty"], payload["count"], payload["exclude_ids"]
+    """Draw `count` questions with answer keys, balanced across topics (409 when too few), and
+    hold them for the candidate's session when `hold` is given."""
+    items = draw_and_hold(
+        payload["topics"],
+        payload["difficulty"],
+        payload["count"],
+        payload["exclude_ids"],
+        payload["hold"],
     )
-    return {"items": [codec.draw_item(q) for q in questions]}
+    return {"items": items}
+
+
+@blp.post("/holds/release")
+@require_service("content:draw")
+@blp.arguments(ReleaseRequestSchema)
+@blp.response(200, ReleaseResponseSchema)
+@blp.alt_response(401, description="No valid token")
+@blp.alt_response(403, description="Not a service token with the scope content:draw")
+def release(payload: dict[str, Any]) -> dict[str, Any]:
+    """Release the holds of a finalised session (idempotent)."""
+    return {"released": release_session(payload["session_id"], now())}

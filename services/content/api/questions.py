@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app
-from flask_jwt_extended import verify_jwt_in_request
+from flask import Response
 from flask_smorest import Blueprint
 
-from services.common.auth import current_principal, require_role
+from services.common.auth import optional_principal, require_role
 from services.common.pagination import page_envelope
 
-from .. import authoring, codec
-from ..caching import conditional
+from .. import authoring, codec, holds
+from ..caching import conditional, current_viewer
 from ..config import PREFIX
 from ..queries import QuestionFilter, get_question, list_questions
 from ..schemas import (
@@ -23,44 +22,49 @@ from ..schemas import (
     QuestionSourceSchema,
     QuestionStudySchema,
 )
+from ..study import hidden_answers, study_view, study_views
 
 blp = Blueprint("questions", __name__, url_prefix=PREFIX, description="Questions: study, author")
 
 
+STUDY_NOTE = (
+    " Answer fields (option `correct`/`why`, `answer`, `accepted`, `key_points`,"
+    " `model_answer`, `explanation`) are sent to signed-in callers only, and not for a question"
+    " held by the caller's running interview: that question carries `held_until` instead."
+    " An invalid token is a 401."
+)
+
+
 def _is_author() -> bool:
     """True when the request carries a valid token with the author role (public routes)."""
-    verify_jwt_in_request(optional=True)
-    try:
-        return current_principal().has_role("author")
-    except (KeyError, RuntimeError):
-        return False
+    principal = optional_principal()
+    return principal is not None and principal.has_role("author")
 
 
 @blp.get("/questions")
-@conditional
+@conditional(per_audience=True)
 @blp.arguments(QuestionQuerySchema, location="query", as_kwargs=True)
 @blp.response(200, QuestionPageSchema)
+@blp.doc(description=f"Active questions, filtered, searched, sorted and paginated.{STUDY_NOTE}")
 def list_all(page: int, per_page: int, **filters: Any) -> dict[str, Any]:
     """Active questions, filtered, searched (`q`), sorted and paginated; study view."""
-    items, total = list_questions(QuestionFilter(**filters), page, per_page)
-    return page_envelope([codec.study_view(q) for q in items], page, per_page, total)
+    viewer, now = current_viewer(), holds.now()
+    hidden = hidden_answers(viewer, now)
+    items, total = list_questions(QuestionFilter(**filters), page, per_page, hidden)
+    views = study_views(items, viewer, now)
+    return page_envelope(views, page, per_page, total)
 
 
 @blp.get("/questions/<question_id>")
-@conditional
+@conditional(per_audience=True)
 @blp.response(200, QuestionStudySchema)
+@blp.doc(description=f"One question; retired questions only for authors.{STUDY_NOTE}")
 def show(question_id: str) -> Any:
     """One question, study view; retired questions only for authors."""
     question = get_question(question_id, include_retired=True)
-    if question.retired:
-        if not _is_author():
-            get_question(question_id)  # 404, as for an id that never existed
-        response = current_app.make_response(
-            (QuestionStudySchema().dump(codec.study_view(question)), 200)
-        )
-        response.headers["Cache-Control"] = "private, no-store"
-        return response
-    return codec.study_view(question)
+    if question.retired and not _is_author():
+        get_question(question_id)  # 404, as for an id that never existed
+    return study_view(question, current_viewer(), holds.now())
 
 
 @blp.get("/questions/<question_id>/source")

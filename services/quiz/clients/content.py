@@ -1,4 +1,5 @@
-"""The content service, seen from the quiz: draw questions over HTTP with a service token."""
+"""The content service, seen from the quiz: draw questions (holding them for the session) and
+release a finalised session's holds, over HTTP with a service token."""
 
 from __future__ import annotations
 
@@ -14,8 +15,14 @@ from flask import Flask, current_app
 from services.common.errors import Conflict, Problem, ServiceUnavailable, ValidationFailed
 from services.common.http_client import ServiceClient
 
+from ..holds import Hold
+
 log = logging.getLogger(__name__)
 DRAW_PATH = "/internal/questions/draw"
+RELEASE_PATH = "/internal/holds/release"
+# A release is best effort and runs inside submit requests and sweeps: it must never stall them.
+# When it fails, the hold simply lasts until its `until` (the deadline plus grace).
+RELEASE_TIMEOUT = (0.5, 2.0)
 TOKEN_PATH = "/internal/oauth/token"
 # Refresh the cached token this long before it expires, so it never dies in flight.
 TOKEN_REFRESH_MARGIN_S = 30.0
@@ -85,21 +92,28 @@ class ServiceTokens:
 
 
 class ContentClient:
-    """Draws questions from the content service's internal route."""
+    """Draws questions from the content service's internal route and releases their holds."""
 
     def __init__(self, content: ServiceClient, tokens: ServiceTokens) -> None:
         self.content = content
         self.tokens = tokens
 
     def draw(
-        self, topics: Sequence[str], difficulty: str | None, count: int, exclude_ids: Sequence[str]
+        self,
+        topics: Sequence[str],
+        difficulty: str | None,
+        count: int,
+        exclude_ids: Sequence[str],
+        hold: Hold,
     ) -> list[dict[str, Any]]:
-        """`count` questions balanced across `topics`, avoiding `exclude_ids` when possible."""
+        """`count` questions balanced across `topics`, avoiding `exclude_ids` when possible;
+        content holds them for `hold`'s candidate and session in the same request."""
         body = {
             "topics": list(topics),
             "difficulty": difficulty,
             "count": count,
             "exclude_ids": list(exclude_ids),
+            "hold": hold.as_json(),
         }
         response = self._post(body)
         if response.status_code == 401:
@@ -119,10 +133,35 @@ class ContentClient:
             _refused(_json(response))
         return _items(response, count)
 
-    def _post(self, body: dict[str, Any]) -> requests.Response:
-        headers = {"Authorization": f"Bearer {self.tokens.get()}"}
+    def release(self, session_id: str) -> bool:
+        """Tell content that the session is finalised so its holds end now. Best effort: any
+        failure is logged and returns False (the holds then end at their `until`)."""
+        body = {"session_id": session_id}
         try:
-            return self.content.post(DRAW_PATH, json=body, headers=headers)
+            response = self._send(RELEASE_PATH, body, RELEASE_TIMEOUT)
+            if response.status_code == 401:
+                self.tokens.invalidate()
+                response = self._send(RELEASE_PATH, body, RELEASE_TIMEOUT)
+        except (requests.RequestException, ServiceUnavailable) as exc:
+            log.warning("holds of session %s not released: %s", session_id, exc)
+            return False
+        if response.status_code != 200:
+            log.warning(
+                "holds of session %s not released: HTTP %s", session_id, response.status_code
+            )
+            return False
+        return True
+
+    def _send(
+        self, path: str, body: dict[str, Any], timeout: tuple[float, float] | None = None
+    ) -> requests.Response:
+        headers = {"Authorization": f"Bearer {self.tokens.get()}"}
+        extra = {} if timeout is None else {"timeout": timeout}
+        return self.content.post(path, json=body, headers=headers, **extra)
+
+    def _post(self, body: dict[str, Any]) -> requests.Response:
+        try:
+            return self._send(DRAW_PATH, body)
         except requests.RequestException as exc:
             log.error("content service unreachable: %s", exc)
             raise ServiceUnavailable(
@@ -178,3 +217,8 @@ def content_client() -> ContentClient:
     """The current app's content client."""
     client: ContentClient = current_app.extensions["quiz_content"]
     return client
+
+
+def release_holds(session_id: str) -> bool:
+    """Release a finalised session's holds through the current app's client (best effort)."""
+    return content_client().release(session_id)
