@@ -32,7 +32,6 @@ GENERIC_WORDS = frozenset(
         "flask",
         "python",
         "web",
-        "http",
         "code",
         "function",
         "method",
