@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
+from flask import Flask
 from flask.cli import ScriptInfo
 
 from services.content import create_app
@@ -16,6 +17,7 @@ from services.content.bank_quality import bank_summary, check_bank, measure
 from services.content.cli import bank_cli
 from services.content.rules import check_question
 from tests.content.conftest import make_question
+from tests.content.conftest import seed as seed_questions
 
 TOPICS = {"routing", "security"}
 
@@ -122,8 +124,8 @@ def test_keyword_shared_by_two_points_fails() -> None:
 
 
 def _longest_correct_bank(longest: int, others: int) -> list[dict[str, Any]]:
-    won = [_single("long answer", "short", "brief", key=f"routing-w{i}") for i in range(longest)]
-    lost = [_single("short", "long answer", "brief", key=f"routing-l{i}") for i in range(others)]
+    won = [_single("long text", "short", "brief", key=f"routing-w{i}") for i in range(longest)]
+    lost = [_single("short", "long text", "brief", key=f"routing-l{i}") for i in range(others)]
     return won + lost + [_multi(1, key="routing-m1"), _multi(4, key="routing-m4")]
 
 
@@ -214,3 +216,38 @@ def test_lint_command_reports_an_unknown_topic(tmp_path: Path) -> None:
     _write_bank(tmp_path, "routing", _longest_correct_bank(0, 2))
     code, output = _run("lint", "--dir", str(tmp_path), "--topic", "astrology")
     assert code == 1 and "astrology.yaml" in output
+
+
+def _seed(app: Flask, folder: Path) -> tuple[int, str]:
+    result = app.test_cli_runner().invoke(args=["bank", "seed", "--dir", str(folder)])
+    return result.exit_code, result.output
+
+
+def test_seed_loads_a_partial_bank_that_only_misses_the_bank_wide_ratios(
+    app: Flask, tmp_path: Path
+) -> None:
+    _write_bank(tmp_path, "routing", _longest_correct_bank(2, 0))
+    code, output = _seed(app, tmp_path)
+    assert code == 0, output
+    assert "created=4" in output
+
+
+def test_seed_refuses_a_per_question_give_away(app: Flask, tmp_path: Path) -> None:
+    _write_bank(tmp_path, "routing", [_single("a" * 50, "b" * 10, "c" * 10, key="routing-long")])
+    code, output = _seed(app, tmp_path)
+    assert code == 1
+    assert "routing-long options" in output and "nothing was changed" in output
+
+
+def test_authoring_api_refuses_a_give_away(client, auth) -> None:
+    body = make_question(
+        "short",
+        key="routing-endpoint-attr",
+        prompt="Which attribute of `request` holds the endpoint name?",
+        accepted=["request.endpoint"],
+        patterns=[],
+    )
+    seed_questions(client.application, [])
+    response = client.post("/api/content/questions", json=body, headers=auth.author)
+    assert response.status_code == 422, response.get_json()
+    assert "accepted.0" in response.get_json()["errors"]
