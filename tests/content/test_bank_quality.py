@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from flask import Flask
 from flask.cli import ScriptInfo
 
+from services.common.auth import revocation_list
 from services.content import create_app
 from services.content.bank import lint, read_bank
 from services.content.bank_quality import bank_summary, check_bank, measure
@@ -249,5 +250,7 @@ def test_authoring_api_refuses_a_give_away(client, auth) -> None:
     )
     seed_questions(client.application, [])
     response = client.post("/api/content/questions", json=body, headers=auth.author)
+    # The token check opened a Redis connection; close it rather than leave it to the collector.
+    revocation_list(client.application).client.close()
     assert response.status_code == 422, response.get_json()
     assert "accepted.0" in response.get_json()["errors"]
