@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from . import rules
+from . import bank_quality, rules
 from .store import (
     ItemError,
     SyncReport,
@@ -33,11 +33,19 @@ class Bank:
     errors: list[ItemError] = field(default_factory=list)
 
 
-def read_bank(directory: Path = BANK_DIR) -> Bank:
-    """Read every `*.yaml` file of `directory`; questions get their file's topic."""
+def read_bank(directory: Path = BANK_DIR, topics: Iterable[str] | None = None) -> Bank:
+    """Read every `*.yaml` file of `directory` (only `<topic>.yaml` for the given `topics`);
+    questions get their file's topic."""
     bank = Bank()
+    wanted = None if topics is None else set(topics)
     for path in sorted(directory.glob("*.yaml")):
-        _read_file(path, bank)
+        if wanted is None or path.stem in wanted:
+            _read_file(path, bank)
+    if wanted is not None:
+        for missing in sorted(wanted - {p.stem for p in directory.glob("*.yaml")}):
+            bank.errors.append(
+                ItemError(-1, None, "_file", "No such topic file.", file=f"{missing}.yaml")
+            )
     return bank
 
 
@@ -103,7 +111,21 @@ def _item_lines(node: Any) -> list[int]:
 
 
 def lint(bank: Bank, topics: set[str] | None = None) -> list[ItemError]:
-    """Every rule over the bank files alone (the database is not consulted)."""
+    """Every rule over the bank files alone (the database is not consulted): the rules of each
+    question and across questions, then the bank-wide give-away ratios."""
+    problems = _file_problems(bank, topics)
+    problems += [
+        ItemError(-1, None, BANK_WIDE, message)
+        for message in bank_quality.check_bank(bank.questions)
+    ]
+    return problems
+
+
+BANK_WIDE = "_bank"
+
+
+def _file_problems(bank: Bank, topics: set[str] | None = None) -> list[ItemError]:
+    """The problems of the files and of each question, located by file and line."""
     known = topics if topics is not None else {t.get("slug") for t in bank.topics}
     problems = list(bank.errors)
     for problem in check_batch(bank.questions, known, replaces_stored=False):
@@ -149,8 +171,9 @@ def topic_sort_key(slug: str) -> tuple[int, str]:
 
 
 def seed(bank: Bank) -> SyncReport:
-    """Load the bank into the database (no commit); raises `BankInvalid` on any lint error."""
-    problems = lint(bank)
+    """Load the bank into the database (no commit); raises `BankInvalid` when a file or a
+    question breaks a rule (the bank-wide ratios are for `lint`: a partial bank may be seeded)."""
+    problems = _file_problems(bank)
     if problems:
         raise BankInvalid(problems)
     save_topics(bank.topics)
@@ -171,6 +194,8 @@ class BankInvalid(Exception):
 
 
 def format_problem(problem: ItemError) -> str:
-    """One line per problem: file:line key field: message."""
+    """One line per problem: file:line key field: message (or `bank: message` for the ratios)."""
+    if problem.field == BANK_WIDE:
+        return f"bank: {problem.message}"
     where = f"{problem.file or '?'}:{problem.line or '-'}"
     return f"{where} {problem.key or '-'} {problem.field}: {problem.message}"

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -10,6 +11,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from .bank import BANK_DIR, BankInvalid, coverage_table, format_problem, lint, read_bank, seed
+from .bank_quality import bank_summary
 from .extensions import db
 from .holds import now, purge_expired
 
@@ -25,14 +27,25 @@ _DIR_OPTION = click.option(
 
 @bank_cli.command("lint")
 @_DIR_OPTION
-def lint_command(directory: Path | None) -> None:
-    """Check every rule, print coverage; exit 1 when any rule is broken."""
-    bank = read_bank(directory or BANK_DIR)
+@click.option(
+    "--topic",
+    "topics",
+    multiple=True,
+    help="Check only this topic's file (repeatable); the ratios are then those of the subset.",
+)
+def lint_command(directory: Path | None, topics: tuple[str, ...]) -> None:
+    """Check every rule, print coverage and the bank-wide ratios; exit 1 when a rule is broken."""
+    bank = read_bank(directory or BANK_DIR, topics or None)
     click.echo(coverage_table(bank))
+    click.echo(bank_summary(bank.questions))
     problems = lint(bank)
     for problem in problems:
         click.echo(format_problem(problem), err=True)
     if problems:
+        per_file = Counter(p.file or "bank" for p in problems)
+        click.echo(
+            "problems: " + ", ".join(f"{f} {n}" for f, n in sorted(per_file.items())), err=True
+        )
         raise click.exceptions.Exit(1)
     click.echo("bank ok")
 

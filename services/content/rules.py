@@ -78,6 +78,10 @@ def check_question(data: Any, topics: Iterable[str] | None = None) -> Errors:
     checker = _TYPE_CHECKS.get(qtype)
     if checker is not None:
         checker(data, errors)
+    from . import bank_quality  # here, not at the top: bank_quality builds on this module
+
+    for field, messages in bank_quality.check_question_quality(data).items():
+        errors.setdefault(field, []).extend(messages)
     return errors
 
 

@@ -47,6 +47,7 @@ def make_question(qtype: str = "single", **overrides: Any) -> dict[str, Any]:
     elif qtype == "true_false":
         base["answer"] = True
     elif qtype == "short":
+        base["prompt"] = "Sample short question: which helper builds a link to an endpoint?"
         base["accepted"] = ["url_for"]
         base["patterns"] = [r"\burl for\b"]
     elif qtype == "explain":

@@ -48,9 +48,9 @@ def test_bank_passes_linter(bank) -> None:
 
 def test_bank_has_required_counts(bank) -> None:
     per_topic = Counter(q["topic"] for q in bank.questions)
-    assert len(bank.questions) >= 220
+    assert len(bank.questions) >= 320
     assert len(bank.topics) >= 16
-    assert min(per_topic.values()) >= 15, per_topic
+    assert min(per_topic.values()) >= 20, per_topic
 
 
 def test_bank_every_topic_spans_difficulties_and_types(bank) -> None:
@@ -58,6 +58,18 @@ def test_bank_every_topic_spans_difficulties_and_types(bank) -> None:
     for topic in {t["slug"] for t in bank.topics}:
         assert {d for (t, d, _), n in counts.items() if t == topic and n} == set(DIFFICULTIES)
         assert {k for (t, _, k), n in counts.items() if t == topic and n} == set(TYPES)
+
+
+def test_bank_fills_every_topic_difficulty_type_cell(bank) -> None:
+    counts = coverage(bank.questions)
+    empty = [
+        (topic["slug"], difficulty, qtype)
+        for topic in bank.topics
+        for difficulty in DIFFICULTIES
+        for qtype in TYPES
+        if not counts[(topic["slug"], difficulty, qtype)]
+    ]
+    assert not empty, empty
 
 
 def test_bank_types_are_well_represented(bank) -> None:

@@ -1,0 +1,261 @@
+"""Rules against give-aways: answers a candidate can spot without knowing Flask.
+
+Per-question rules (`check_question_quality`) run with every other rule of one question in
+`rules.check_question`, so the bank files, the authoring API and both importers refuse the same
+give-aways. Bank-wide rules (`check_bank`) only make sense over the whole bank and run in
+`bank lint` (and so in the test suite); `bank_summary` reports the ratios they measure.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from . import rules
+
+# Rule 1: the longest option should not betray the answer.
+MAX_LONGEST_CORRECT_SHARE = 0.35
+MAX_CORRECT_TO_MEDIAN_DISTRACTOR = 2.0
+# Rule 2: the number of ticks should not betray the answer.
+MAX_SAME_CORRECT_COUNT_SHARE = 0.50
+REQUIRED_CORRECT_COUNTS = (1, 4)
+
+# Rule 4: a word any answer on the topic would contain proves nothing about the key point.
+# Only single-word keywords are refused; a phrase such as "session cookie" is fine.
+GENERIC_WORDS = frozenset(
+    {
+        "app",
+        "application",
+        "flask",
+        "python",
+        "web",
+        "code",
+        "function",
+        "method",
+        "object",
+        "class",
+        "value",
+        "data",
+        "state",
+        "config",
+        "configuration",
+        "setting",
+        "session",
+        "test",
+        "request",
+        "response",
+        "server",
+        "client",
+        "error",
+        "use",
+        "user",
+        "thing",
+        "way",
+        "work",
+        "make",
+        "need",
+        "run",
+        "call",
+        "return",
+        "get",
+        "set",
+        "time",
+        "example",
+        "file",
+        "page",
+        "result",
+        "handle",
+        "feature",
+        "system",
+    }
+)
+_SUFFIXES = ("ing", "es", "ed", "s")
+
+Errors = dict[str, list[str]]
+
+
+def _add(errors: Errors, field: str, message: str) -> None:
+    errors.setdefault(field, []).append(message)
+
+
+def _word_forms(word: str) -> set[str]:
+    """The word and the word minus one inflection suffix, so `sessions` counts as `session`."""
+    forms = {word}
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            forms.add(word[: -len(suffix)])
+    return forms
+
+
+def check_question_quality(data: Mapping[str, Any]) -> Errors:
+    """Give-away errors of one question, by field path; malformed fields are left to rules.py."""
+    errors: Errors = {}
+    qtype = data.get("type")
+    if qtype == "single":
+        _check_correct_length(data.get("options"), errors)
+    elif qtype == "short":
+        _check_short_prompt(data.get("prompt"), data.get("accepted"), errors)
+    elif qtype == "explain":
+        _check_keywords(data.get("rubric"), errors)
+    return errors
+
+
+def _option_texts(options: Any) -> tuple[str | None, list[str]]:
+    """The correct option's text and the distractors' texts of a well-formed single question."""
+    if not isinstance(options, list) or not all(isinstance(o, Mapping) for o in options):
+        return None, []
+    texts = [o.get("text") for o in options]
+    if not all(isinstance(t, str) for t in texts):
+        return None, []
+    correct = [t for o, t in zip(options, texts, strict=True) if o.get("correct") is True]
+    wrong = [t for o, t in zip(options, texts, strict=True) if o.get("correct") is not True]
+    return (correct[0] if len(correct) == 1 else None), wrong
+
+
+def _check_correct_length(options: Any, errors: Errors) -> None:
+    correct, wrong = _option_texts(options)
+    if correct is None or not wrong:
+        return
+    median = statistics.median(len(t.strip()) for t in wrong)
+    if len(correct.strip()) > MAX_CORRECT_TO_MEDIAN_DISTRACTOR * median:
+        _add(
+            errors,
+            "options",
+            f"The correct option ({len(correct.strip())} characters) is more than twice as long "
+            f"as the median wrong option ({median:g}): its length gives it away.",
+        )
+
+
+def _check_short_prompt(prompt: Any, accepted: Any, errors: Errors) -> None:
+    if not isinstance(prompt, str) or not isinstance(accepted, list):
+        return
+    prompt_words = set(rules.normalise(prompt).split())
+    for index, answer in enumerate(accepted):
+        words = set(rules.normalise(answer).split()) if isinstance(answer, str) else set()
+        if words and words <= prompt_words:
+            _add(
+                errors,
+                f"accepted.{index}",
+                f"Every word of {answer!r} is already in the prompt: reword the prompt.",
+            )
+
+
+def _check_keywords(rubric: Any, errors: Errors) -> None:
+    if not isinstance(rubric, list):
+        return
+    owners: dict[str, int] = {}
+    for index, item in enumerate(rubric):
+        keywords = item.get("keywords") if isinstance(item, Mapping) else None
+        if not isinstance(keywords, list):
+            continue
+        for keyword in keywords:
+            if not isinstance(keyword, str):
+                continue
+            norm = rules.normalise(keyword)
+            if " " not in norm and _word_forms(norm) & GENERIC_WORDS:
+                _add(
+                    errors,
+                    f"rubric.{index}.keywords",
+                    f"{keyword!r} is a word any answer would contain; use a phrase or a "
+                    "specific term.",
+                )
+            first = owners.setdefault(norm, index)
+            if first != index:
+                _add(
+                    errors,
+                    f"rubric.{index}.keywords",
+                    f"{keyword!r} is also a keyword of point {first}: one answer word would "
+                    "cover both points.",
+                )
+
+
+@dataclass(frozen=True)
+class BankRatios:
+    """What the bank-wide rules measure over a set of questions."""
+
+    singles: int
+    longest_correct: int
+    multi_counts: Counter[int]
+
+    @property
+    def longest_correct_share(self) -> float:
+        """Share of single-choice questions whose correct option is strictly the longest."""
+        return self.longest_correct / self.singles if self.singles else 0.0
+
+    @property
+    def multis(self) -> int:
+        """Number of multiple-choice questions."""
+        return sum(self.multi_counts.values())
+
+
+def correct_is_longest(question: Mapping[str, Any]) -> bool:
+    """True when a single question's correct option is strictly longer than every other."""
+    correct, wrong = _option_texts(question.get("options"))
+    if correct is None:
+        return False
+    return all(len(correct.strip()) > len(t.strip()) for t in wrong)
+
+
+def _correct_count(question: Mapping[str, Any]) -> int:
+    options = question.get("options")
+    if not isinstance(options, list):
+        return 0
+    return sum(1 for o in options if isinstance(o, Mapping) and o.get("correct") is True)
+
+
+def measure(questions: Iterable[Any]) -> BankRatios:
+    """The ratios of the bank-wide rules over `questions` (non-mappings are skipped)."""
+    items = [q for q in questions if isinstance(q, Mapping)]
+    singles = [q for q in items if q.get("type") == "single"]
+    multis = [q for q in items if q.get("type") == "multi"]
+    return BankRatios(
+        singles=len(singles),
+        longest_correct=sum(correct_is_longest(q) for q in singles),
+        multi_counts=Counter(_correct_count(q) for q in multis),
+    )
+
+
+def check_bank(questions: Iterable[Any]) -> list[str]:
+    """Messages for every bank-wide rule the questions break (empty when all hold)."""
+    ratios = measure(questions)
+    messages = []
+    if ratios.longest_correct_share > MAX_LONGEST_CORRECT_SHARE:
+        messages.append(
+            f"The correct option is the longest in {ratios.longest_correct} of {ratios.singles} "
+            f"single-choice questions ({ratios.longest_correct_share:.0%}); at most "
+            f"{MAX_LONGEST_CORRECT_SHARE:.0%} allowed."
+        )
+    if ratios.multis:
+        count, n = ratios.multi_counts.most_common(1)[0]
+        if n / ratios.multis > MAX_SAME_CORRECT_COUNT_SHARE:
+            messages.append(
+                f"{n} of {ratios.multis} multiple-choice questions have {count} correct options "
+                f"({n / ratios.multis:.0%}); at most {MAX_SAME_CORRECT_COUNT_SHARE:.0%} may share "
+                "one count."
+            )
+        missing = [str(c) for c in REQUIRED_CORRECT_COUNTS if not ratios.multi_counts[c]]
+        if missing:
+            messages.append(
+                f"No multiple-choice question has {' or '.join(missing)} correct option(s); "
+                f"some must have each of {', '.join(map(str, REQUIRED_CORRECT_COUNTS))}."
+            )
+    return messages
+
+
+def bank_summary(questions: Iterable[Any]) -> str:
+    """One line per bank-wide ratio, printed by `bank lint` whether or not the rules hold."""
+    ratios = measure(questions)
+    counts = ", ".join(f"{c} correct: {n}" for c, n in sorted(ratios.multi_counts.items()))
+    return "\n".join(
+        [
+            f"single: correct option strictly longest in {ratios.longest_correct} of "
+            f"{ratios.singles} ({ratios.longest_correct_share:.0%}, at most "
+            f"{MAX_LONGEST_CORRECT_SHARE:.0%})",
+            f"multi: {ratios.multis} questions by number of correct options: {counts or 'none'}"
+            f" (no count above {MAX_SAME_CORRECT_COUNT_SHARE:.0%}; "
+            f"{' and '.join(map(str, REQUIRED_CORRECT_COUNTS))} present)",
+        ]
+    )
