@@ -74,8 +74,8 @@ def check_json(data: bytes | str) -> None:
     except ValueError:
         return
     for value, depth, where in _walk(document):
-        if depth > MAX_JSON_DEPTH:
-            raise _too_deep()
+        if isinstance(value, (dict, list)) and depth >= MAX_JSON_DEPTH:
+            raise _too_deep()  # `depth` counts the arrays and objects around this one
         if isinstance(value, str):
             _require_clean_text(value, where or "_body")
 
