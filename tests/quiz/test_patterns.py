@@ -34,7 +34,9 @@ def _start_and_answer(candidate: Candidate, answer: str) -> dict[str, Any]:
     return session
 
 
-@pytest.mark.timeout(5)
+# Guards only: on Python's `re` these cases backtrack for hours; on RE2 they take milliseconds.
+# `func_only`: fixture set-up and tear-down (tables, the fake upstream) are not part of it.
+@pytest.mark.timeout(5, func_only=True)
 def test_exponential_pattern_scores_promptly_on_submit(
     candidate: Candidate, upstream: FakeUpstream
 ) -> None:
@@ -50,7 +52,7 @@ def test_exponential_pattern_scores_promptly_on_submit(
     assert shorts and all(q["awarded"] == 0 for q in shorts)
 
 
-@pytest.mark.timeout(5)
+@pytest.mark.timeout(15, func_only=True)  # three sessions are started and answered first
 def test_sweep_finalises_sessions_with_pathological_or_unrunnable_patterns(
     app: Flask,
     client,
