@@ -23,12 +23,14 @@ UNRUNNABLE = [r"(url)\1", r"(?=url)url", r"(?<!no )url for", r"url(?!_for)"]
 def test_rules_refuse_patterns_re2_cannot_run(pattern: str) -> None:
     errors = check_question(make_question("short", patterns=[r"\burl\b", pattern]))
 
-    assert list(errors) == ["patterns.1"], errors
+    assert "patterns.1" in errors and "patterns.0" not in errors, errors
     assert "RE2" in errors["patterns.1"][0]
 
 
 def test_rules_accept_exponential_pattern_that_re2_runs_linearly() -> None:
-    assert check_question(make_question("short", patterns=["(a+)+b"])) == {}
+    errors = check_question(make_question("short", patterns=["(a+)+b"]))
+
+    assert not [field for field in errors if field.startswith("patterns")], errors
 
 
 def test_every_pattern_in_the_bank_compiles_under_re2() -> None:
