@@ -28,7 +28,7 @@ def readiness(url: str) -> tuple[bool, str]:
             services = json.loads(exc.read()).get("services", {})
         except ValueError:
             return False, f"HTTP {exc.code}"
-        waiting = sorted(name for name, s in services.items() if s.get("status") != "ready")
+        waiting = sorted(name for name, status in services.items() if status != "ready")
         return False, ", ".join(waiting) or f"HTTP {exc.code}"
     except OSError:
         return False, "nothing answers yet"

@@ -42,6 +42,12 @@ class Problem(Exception):
         self.extra = extra
 
 
+class MalformedInput(Problem):
+    """Input no service can take: a NUL character, a lone surrogate, JSON nested too deeply."""
+
+    status, title, type_slug = 400, "Bad Request", "malformed-input"
+
+
 class NotFound(Problem):
     status, title, type_slug = 404, "Not Found", "not-found"
 

@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from services.common.patterns import pattern_error
+
 TYPES = ("single", "multi", "true_false", "short", "explain")
 DIFFICULTIES = ("junior", "mid", "senior")
 MIN_OPTIONS, MAX_OPTIONS = 2, 6
@@ -154,10 +156,15 @@ def _check_short(data: Mapping[str, Any], errors: Errors) -> None:
     if not accepted and not patterns:
         _add(errors, "accepted", "Give at least one accepted answer or pattern.")
     for index, pattern in enumerate(patterns if isinstance(patterns, list) else []):
-        try:
-            re.compile(str(pattern))
-        except re.error as exc:
-            _add(errors, f"patterns.{index}", f"Not a valid regular expression: {exc}.")
+        # Scoring runs patterns with RE2 (linear time); refuse here what it cannot run.
+        reason = pattern_error(str(pattern))
+        if reason is not None:
+            _add(
+                errors,
+                f"patterns.{index}",
+                f"Not a regular expression RE2 can run ({reason}); backreferences and "
+                "lookahead/lookbehind are not supported.",
+            )
 
 
 def _check_rubric(data: Mapping[str, Any], errors: Errors) -> None:

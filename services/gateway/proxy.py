@@ -17,6 +17,7 @@ from flask import Blueprint, Response, g, request
 from werkzeug.datastructures import Headers
 
 from services.common.errors import NotFound
+from services.common.request_guard import passes_body_through
 
 from .headers import Hop, downstream_response_headers, upstream_request_headers
 from .upstreams import upstreams
@@ -64,6 +65,7 @@ def internal(rest: str = "") -> Response:
 @bp.route("/api/<service>", methods=METHODS, provide_automatic_options=False)
 @bp.route("/api/<service>/", methods=METHODS, provide_automatic_options=False)
 @bp.route("/api/<service>/<path:rest>", methods=METHODS, provide_automatic_options=False)
+@passes_body_through  # streamed upstream unread; the service behind checks it
 def forward(service: str, rest: str = "") -> Response:
     """Forward the request to the service owning `/api/<service>/` and relay its response."""
     upstream = upstreams().get(service)

@@ -1,23 +1,27 @@
-"""The gateway's `/readyz`: each upstream's `/readyz`, asked in parallel, reported per service."""
+"""The gateway's `/readyz`: each upstream's `/readyz`, asked in parallel, reported per service.
+
+The answer is public, so each service is only `ready` or `not ready`; why one is not (refused,
+timed out, its failing check) goes to the gateway's log with the request id, and the service's
+own log holds its detail under the same id.
+"""
 
 from __future__ import annotations
 
-import time
+import logging
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor, wait
-from typing import Any
 
 import requests
 
+from services.common.health import NOT_READY, READY
+
 from .upstreams import Upstream, is_connect_failure
 
-READY = "ready"
+log = logging.getLogger(__name__)
 
 
-def check_upstream(upstream: Upstream, read_timeout: float, request_id: str) -> dict[str, Any]:
-    """Ask one upstream whether it is ready; never raises, always returns a detail mapping."""
-    started = time.perf_counter()
-    detail: dict[str, Any]
+def check_upstream(upstream: Upstream, read_timeout: float, request_id: str) -> str:
+    """Ask one upstream whether it is ready: `ready` or `not ready` (never raises)."""
     try:
         reply = upstream.session.get(
             f"{upstream.base_url}/readyz",
@@ -26,36 +30,35 @@ def check_upstream(upstream: Upstream, read_timeout: float, request_id: str) -> 
             allow_redirects=False,
         )
     except requests.RequestException as exc:
-        if is_connect_failure(exc):
-            status = "unreachable"
-        elif isinstance(exc, requests.Timeout):
-            status = "timeout"
-        else:
-            status = "error"
-        detail = {"status": status, "error": f"{type(exc).__name__}: {exc}"[:300]}
-    else:
-        detail = _detail_from_reply(reply)
-    detail["ms"] = round((time.perf_counter() - started) * 1000, 1)
-    return detail
+        _log_not_ready(upstream, request_id, _failure_kind(exc), f"{type(exc).__name__}: {exc}")
+        return NOT_READY
+    reply.close()
+    if reply.status_code != 200:
+        _log_not_ready(upstream, request_id, "unavailable", f"HTTP {reply.status_code}")
+        return NOT_READY
+    return READY
 
 
-def _detail_from_reply(reply: requests.Response) -> dict[str, Any]:
-    try:
-        body = reply.json()
-    except ValueError:
-        body = {"body": reply.text[:300]}
-    if not isinstance(body, dict):
-        body = {"body": body}
-    if reply.status_code == 200:
-        return {**body, "status": READY}
-    # The upstream's own verdict (e.g. its 503 body naming the failed check) stays visible.
-    return {**body, "status": body.get("status") or "unavailable", "http_status": reply.status_code}
+def _failure_kind(exc: requests.RequestException) -> str:
+    if is_connect_failure(exc):
+        return "unreachable"
+    return "timeout" if isinstance(exc, requests.Timeout) else "error"
+
+
+def _log_not_ready(upstream: Upstream, request_id: str, kind: str, reason: str) -> None:
+    log.warning(
+        "upstream %s not ready (%s): %s",
+        upstream.name,
+        kind,
+        reason[:300],
+        extra={"upstream": upstream.name, "reason": kind, "request_id": request_id},
+    )
 
 
 def aggregate_readiness(
     upstreams: Mapping[str, Upstream], read_timeout: float, request_id: str
-) -> tuple[bool, dict[str, Any]]:
-    """Check every upstream at once; a straggler past the budget is reported as a timeout."""
+) -> tuple[bool, dict[str, str]]:
+    """Check every upstream at once; a straggler past the budget is `not ready`."""
     pool = ThreadPoolExecutor(max_workers=max(len(upstreams), 1), thread_name_prefix="readyz")
     try:
         futures = {
@@ -64,14 +67,15 @@ def aggregate_readiness(
         }
         connect = max((u.timeout[0] for u in upstreams.values()), default=0.0)
         wait(futures.values(), timeout=connect + read_timeout + 0.5)
-        results = {
-            name: future.result()
-            if future.done()
-            else {"status": "timeout", "error": "no answer within the readiness budget"}
-            for name, future in futures.items()
-        }
+        results: dict[str, str] = {}
+        for name, future in futures.items():
+            if future.done():
+                results[name] = future.result()
+            else:
+                _log_not_ready(upstreams[name], request_id, "timeout", "no answer within budget")
+                results[name] = NOT_READY
     finally:
         # Stragglers end on their own socket timeouts; the response does not wait for them.
         pool.shutdown(wait=False, cancel_futures=True)
-    ready = all(detail.get("status") == READY for detail in results.values())
+    ready = all(status == READY for status in results.values())
     return ready, results

@@ -7,11 +7,15 @@ database) and returns the fraction of the question's points earned plus what exp
 from __future__ import annotations
 
 import functools
+import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from services.common.patterns import PatternError, pattern_found
+
+log = logging.getLogger(__name__)
 _NON_WORD = re.compile(r"\W+")
 MAX_TEXT_SCORED = 10_000
 
@@ -100,10 +104,17 @@ def score_short(answer: Any, key: Mapping[str, Any]) -> Scored:
 
 
 def _search(pattern: str, text: str) -> bool:
+    # Author patterns run on RE2 (linear time): a pathological one cannot stall a worker.
     try:
-        return re.search(pattern, text) is not None
-    except re.error:
-        return False  # a broken pattern in the bank must not break scoring
+        return pattern_found(str(pattern), text)
+    except PatternError as exc:
+        # A snapshot taken before content refused such patterns: no match, never a crash.
+        log.warning(
+            "short-answer pattern not runnable, counted as no match: %s",
+            exc,
+            extra={"pattern": str(pattern)[:200]},
+        )
+        return False
 
 
 @scorer("explain")

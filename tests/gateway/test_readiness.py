@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -27,15 +29,12 @@ def test_readyz_is_200_when_every_upstream_is_ready(client: FlaskClient) -> None
     assert response.status_code == 200
     body = response.get_json()
     assert body["status"] == "ready"
-    assert set(body["services"]) == {"auth", "content", "quiz"}
-    for name, detail in body["services"].items():
-        assert detail["status"] == "ready"
-        assert detail["service"] == name
-        assert detail["checks"]["database"]["ok"] is True
-        assert detail["ms"] >= 0
+    assert body["services"] == {"auth": "ready", "content": "ready", "quiz": "ready"}
 
 
-def test_readyz_is_503_naming_each_failing_upstream(make_app: Callable[..., Flask]) -> None:
+def test_readyz_is_503_naming_each_failing_upstream(
+    make_app: Callable[..., Flask], caplog: pytest.LogCaptureFixture
+) -> None:
     with serve(upstream_app("quiz", ready=False)) as not_ready, hung_server() as hung:
         client = make_app(
             GATEWAY_AUTH_URL=hung,
@@ -44,24 +43,22 @@ def test_readyz_is_503_naming_each_failing_upstream(make_app: Callable[..., Flas
             GATEWAY_READY_TIMEOUT=0.3,
         ).test_client()
         started = time.perf_counter()
-        response = client.get("/readyz")
+        with caplog.at_level(logging.WARNING, logger="services.gateway.readiness"):
+            response = client.get("/readyz", headers={"X-Request-ID": "probe-2"})
         took = elapsed(started)
     assert response.status_code == 503
     assert took < 3.0  # the three checks ran side by side, each bounded
     body = response.get_json()
     assert body["status"] == "unavailable"
-    services = body["services"]
-    assert services["auth"]["status"] == "timeout"
-    assert services["content"]["status"] == "unreachable"
-    assert services["quiz"]["status"] == "unavailable"
-    assert services["quiz"]["http_status"] == 503
-    assert services["quiz"]["checks"]["database"]["ok"] is False
+    assert body["services"] == {"auth": "not ready", "content": "not ready", "quiz": "not ready"}
+    # Why is in the log only (addresses and exception text stay out of the public answer).
+    assert "127.0.0.1" not in response.get_data(as_text=True)
+    reasons = {r.upstream: r.reason for r in caplog.records if r.request_id == "probe-2"}
+    assert reasons == {"auth": "timeout", "content": "unreachable", "quiz": "unavailable"}
 
 
 def test_readyz_is_503_when_one_upstream_is_down(make_app: Callable[..., Flask]) -> None:
     client = make_app(GATEWAY_CONTENT_URL=refused_url()).test_client()
     body = client.get("/readyz").get_json()
     assert body["status"] == "unavailable"
-    assert body["services"]["auth"]["status"] == "ready"
-    assert body["services"]["quiz"]["status"] == "ready"
-    assert body["services"]["content"]["status"] == "unreachable"
+    assert body["services"] == {"auth": "ready", "content": "not ready", "quiz": "ready"}

@@ -31,7 +31,7 @@ def healthz() -> Response:
 
 @bp.get("/readyz")
 def readyz() -> tuple[Response, int]:
-    """Every upstream is ready (200), or 503 naming the ones that are not and why."""
+    """Every upstream is ready (200), or 503; each service says only `ready` or `not ready`."""
     ready, services = aggregate_readiness(
         upstreams(), float(current_app.config["GATEWAY_READY_TIMEOUT"]), g.request_id
     )
