@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shlex
 import sys
+from collections.abc import Mapping
 
 from services.common.settings import var_dir
 
@@ -34,9 +35,18 @@ def role_argv(args: list[str]) -> tuple[str, ...] | None:
     return tuple(args)  # anything else runs as given (a shell, a flask command)
 
 
+def migrate_commands(env: Mapping[str, str]) -> list[tuple[str, ...]]:
+    """The migrate role: the edge's certificate when compose asks for one (TLS_SELF_SIGNED_DIR),
+    then the set-up `make run` and the tests run too (signing key, migrations, seed data)."""
+    commands: list[tuple[str, ...]] = []
+    if env.get("TLS_SELF_SIGNED_DIR"):
+        commands.append(("python", "-m", "infra.nginx.certificate", env["TLS_SELF_SIGNED_DIR"]))
+    return commands + procdefs.before_start_commands()
+
+
 def migrate() -> int:
-    """Run every before-start command in order; stop at the first failure."""
-    for argv in procdefs.before_start_commands():
+    """Run every set-up command in order; stop at the first failure."""
+    for argv in migrate_commands(os.environ):
         print(f"migrate | $ {shlex.join(argv)}", flush=True)
         try:
             print(run_once(argv, os.environ, timeout_s=600), end="", flush=True)
