@@ -62,7 +62,7 @@ def wait_for(what: str, condition: Callable[[], bool], timeout_s: float = 240) -
         try:
             if condition():
                 return time.monotonic() - started
-        except (OSError, CheckFailed):
+        except (OSError, ValueError, CheckFailed):
             pass
         time.sleep(1)
     raise CheckFailed(f"timed out after {timeout_s:.0f} s waiting for {what}")
@@ -210,8 +210,9 @@ def worker_queues(index: int) -> set[str]:
     script = " ".join([*CELERY, "active_queues", "--json", "-d", "celery@$HOSTNAME", "--timeout",
                        "10"])  # fmt: skip
     out = compose("exec", "-T", "--index", str(index), "worker", "sh", "-c", script, capture=True)
-    replies = json.loads(out[out.index("[") :] if "[" in out else "[]")
-    return {queue["name"] for reply in replies for queues in reply.values() for queue in queues}
+    # `--json` prints {"celery@<host>": [queue, ...]}, possibly with text around it.
+    reply, _ = json.JSONDecoder().raw_decode(out[out.index("{") :])
+    return {queue["name"] for queues in reply.values() for queue in queues}
 
 
 def swept_by(container: str, since: str) -> bool:
