@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import shlex
 import sys
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 
 from services.common.settings import var_dir
 
@@ -34,15 +36,54 @@ def role_argv(args: list[str]) -> tuple[str, ...] | None:
     return tuple(args)  # anything else runs as given (a shell, a flask command)
 
 
+def migrate_commands(env: Mapping[str, str]) -> list[tuple[str, ...]]:
+    """The migrate role: the edge's certificate when compose asks for one (TLS_SELF_SIGNED_DIR),
+    then the set-up `make run` and the tests run too (signing key, migrations, seed data)."""
+    commands: list[tuple[str, ...]] = []
+    if env.get("TLS_SELF_SIGNED_DIR"):
+        commands.append(("python", "-m", "infra.nginx.certificate", env["TLS_SELF_SIGNED_DIR"]))
+    return commands + procdefs.before_start_commands()
+
+
+def migrate_plan(
+    commands: list[tuple[str, ...]],
+) -> tuple[list[tuple[str, ...]], list[list[tuple[str, ...]]]]:
+    """(commands to run first, in order; chains that may then run side by side).
+
+    Every command that is not a `flask --app` one goes first (certificate, signing key); then
+    one chain per app, its migrations before its seed data: the services' databases are
+    independent, so the chains need not wait for each other.
+    """
+    first: list[tuple[str, ...]] = []
+    chains: dict[str, list[tuple[str, ...]]] = {}
+    for argv in commands:
+        if argv[:2] == ("flask", "--app"):
+            chains.setdefault(argv[2], []).append(argv)
+        else:
+            first.append(argv)
+    return first, list(chains.values())
+
+
+def run_chain(chain: list[tuple[str, ...]]) -> str:
+    """Run commands in order; their transcript, or ProcessFailed at the first failure."""
+    transcript = ""
+    for argv in chain:
+        transcript += f"migrate | $ {shlex.join(argv)}\n" + run_once(argv, os.environ, 600)
+    return transcript
+
+
 def migrate() -> int:
-    """Run every before-start command in order; stop at the first failure."""
-    for argv in procdefs.before_start_commands():
-        print(f"migrate | $ {shlex.join(argv)}", flush=True)
-        try:
-            print(run_once(argv, os.environ, timeout_s=600), end="", flush=True)
-        except ProcessFailed as exc:
-            print(f"migrate | failed: {exc}", file=sys.stderr, flush=True)
-            return 1
+    """Run the set-up (a fresh `up` waits on it, hence the chains side by side); stop at the
+    first failure."""
+    first, chains = migrate_plan(migrate_commands(os.environ))
+    try:
+        print(run_chain(first), end="", flush=True)
+        with ThreadPoolExecutor(max_workers=max(1, len(chains))) as pool:
+            for transcript in pool.map(run_chain, chains):
+                print(transcript, end="", flush=True)
+    except ProcessFailed as exc:
+        print(f"migrate | failed: {exc}", file=sys.stderr, flush=True)
+        return 1
     return 0
 
 

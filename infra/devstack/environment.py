@@ -20,10 +20,17 @@ class Topology:
 
     ports: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_PORTS))
     host: str = "127.0.0.1"
+    # The host name in PUBLIC_URL: nginx answers only requests for it (others get a 421).
+    public_host: str = "127.0.0.1"
 
     def url(self, name: str) -> str:
         """The base URL of process `name` (no trailing slash)."""
         return f"http://{self.host}:{self.ports[name]}"
+
+    @property
+    def public_url(self) -> str:
+        """PUBLIC_URL: nginx's base URL under the public host name."""
+        return f"http://{self.public_host}:{self.ports['nginx']}"
 
 
 def generate_secrets() -> dict[str, str]:
@@ -66,6 +73,7 @@ def platform_env(
     auth = topology.url("auth")
     env = {
         "APP_ENV": "development",
+        "PUBLIC_URL": topology.public_url,
         "VAR_DIR": str(var_dir),
         "PYTHONUNBUFFERED": "1",
         "REDIS_URL": redis_url,

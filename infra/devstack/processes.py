@@ -60,12 +60,14 @@ def beat(var_dir: Path | str) -> ProcessSpec:
 
 
 def before_start_commands() -> list[tuple[str, ...]]:
-    """Idempotent set-up run before the services start: migrations, keys, seed data."""
-    commands: list[tuple[str, ...]] = [
-        ("flask", "--app", f"services.{svc}.wsgi", "db", "upgrade") for svc in DB_SERVICES
-    ]
+    """Idempotent set-up run before the services start: signing key, migrations, seed data.
+
+    The key comes first and without the auth app: in production every `flask --app
+    services.auth.wsgi` command needs a key to exist (see infra/devstack/signing_key.py).
+    """
+    commands: list[tuple[str, ...]] = [("python", "-m", "infra.devstack.signing_key")]
+    commands += [("flask", "--app", f"services.{svc}.wsgi", "db", "upgrade") for svc in DB_SERVICES]
     commands += [
-        ("flask", "--app", "services.auth.wsgi", "keys", "ensure"),
         ("flask", "--app", "services.content.wsgi", "bank", "seed"),
         ("flask", "--app", "services.quiz.wsgi", "quiz", "seed-templates"),
     ]

@@ -39,7 +39,7 @@ def topology_from_env() -> Topology:
     """Development ports, each overridable (e.g. NGINX_PORT=9080 make run)."""
     ports = {name: int(os.environ.get(var) or procdefs.DEFAULT_PORTS[name])
              for name, var in PORT_ENV.items()}  # fmt: skip
-    return Topology(ports=ports)
+    return Topology(ports=ports, public_host="localhost")
 
 
 def plan(var_dir: Path, topology: Topology) -> tuple[list[procdefs.ProcessSpec], dict[str, str]]:
@@ -67,6 +67,7 @@ def plan(var_dir: Path, topology: Topology) -> tuple[list[procdefs.ProcessSpec],
         conf = render(
             var_dir / "nginx",
             {"NGINX_PORT": f"127.0.0.1:{public}",
+             "NGINX_PUBLIC_URL": topology.public_url,
              "NGINX_UPSTREAM": f"127.0.0.1:{topology.ports['gateway']}"},
         )  # fmt: skip
         specs.append(procdefs.nginx(conf.parent / "run", conf))
@@ -79,7 +80,7 @@ def plan(var_dir: Path, topology: Topology) -> tuple[list[procdefs.ProcessSpec],
     for service in procdefs.DB_SERVICES:
         specs.append(procdefs.web(service, "127.0.0.1", topology.ports[service]))
     specs += [procdefs.worker(), procdefs.beat(var_dir)]
-    specs.append(procdefs.readiness_announcer(f"http://localhost:{public}"))
+    specs.append(procdefs.readiness_announcer(topology.public_url))
     env = platform_env(
         topology,
         var_dir=var_dir,
@@ -141,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     if migrate_only:
         say(f"databases under {var_dir} are up to date")
         return 0
-    url = f"http://localhost:{topology.ports['nginx']}"
+    url = topology.public_url
     say(f"starting the platform at {url}; 'ready' follows when every service answers")
     honcho = str(Path(sys.executable).parent / "honcho")
     argv = [honcho, "-f", str(var_dir / "Procfile"), "-d", str(procdefs.REPO_ROOT),

@@ -100,7 +100,7 @@ def test_app_image_is_built_from_an_existing_dockerfile(compose: dict[str, Any])
     for build in builds:
         assert (REPO_ROOT / build["context"] / build["dockerfile"]).is_file()
     dockerfile = (REPO_ROOT / "infra/docker/Dockerfile").read_text()
-    for source in re.findall(r"^COPY (\S+) ", dockerfile, re.M):
+    for source in re.findall(r"^COPY (?!--from)(\S+) ", dockerfile, re.M):
         assert (REPO_ROOT / source).exists(), source
     entrypoint = re.search(r'^ENTRYPOINT \["([^"]+)"\]', dockerfile, re.M)
     assert entrypoint is not None
@@ -140,8 +140,9 @@ def test_app_commands_resolve_to_the_shared_process_definitions(
 def test_healthcheck_scripts_exist(compose: dict[str, Any]) -> None:
     for name, service in services(compose).items():
         for part in service.get("healthcheck", {}).get("test", []):
-            if part.endswith(".py"):
+            if part.endswith((".py", ".sh")):
                 assert (REPO_ROOT / part).is_file(), (name, part)
+                assert os.access(REPO_ROOT / part, os.X_OK) or part.endswith(".py"), part
 
 
 def test_every_variable_in_compose_is_documented(compose: dict[str, Any]) -> None:
@@ -153,7 +154,7 @@ def test_every_variable_in_compose_is_documented(compose: dict[str, Any]) -> Non
 
 
 def test_nginx_templates_are_mounted_and_given_every_placeholder(compose: dict[str, Any]) -> None:
-    from infra.nginx.render import PLACEHOLDER, TEMPLATE_DIR, TEMPLATES
+    from infra.nginx.render import PLACEHOLDER, TEMPLATE_DIR, TEMPLATES, TLS_TEMPLATES
 
     nginx = services(compose)["nginx"]
     mounted = " ".join(nginx["volumes"])
@@ -161,4 +162,59 @@ def test_nginx_templates_are_mounted_and_given_every_placeholder(compose: dict[s
     for template in TEMPLATES:
         assert f"./infra/nginx/{template}:/etc/nginx/templates/{template}" in mounted
         needed |= set(PLACEHOLDER.findall((TEMPLATE_DIR / template).read_text()))
-    assert needed <= set(nginx["environment"])
+    # Compose serves HTTPS: the TLS variant is rendered as tls.conf.
+    tls = TLS_TEMPLATES[True]
+    assert f"./infra/nginx/{tls}:/etc/nginx/templates/tls.conf.template" in mounted
+    needed |= set(PLACEHOLDER.findall((TEMPLATE_DIR / tls).read_text()))
+    envsh = (REPO_ROOT / "infra/nginx/public-url.envsh").read_text()
+    derived = set(re.findall(r"\b(NGINX_[A-Z_]+)=", envsh))
+    assert needed <= set(nginx["environment"]) | derived
+
+
+def test_healthchecks_are_frequent_enough_for_a_quick_start(compose: dict[str, Any]) -> None:
+    # Docker's first check comes one interval after the start; four services wait on each other.
+    chain = ("postgres", "redis", "auth", "content", "quiz", "gateway", "nginx")
+    for name in chain:
+        check = services(compose)[name]["healthcheck"]
+        assert int(check["interval"].rstrip("s")) <= 3, name
+        assert "python" not in check["test"], f"{name}: an interpreter start every few seconds"
+
+
+def test_nginx_resolves_the_gateway_through_dockers_dns(compose: dict[str, Any]) -> None:
+    environment = services(compose)["nginx"]["environment"]
+    assert environment["NGINX_RESOLVER"] == "127.0.0.11"
+    assert environment["NGINX_UPSTREAM"] == "gateway:8000"
+
+
+def test_nginx_healthcheck_goes_through_to_the_gateway_over_https(compose: dict[str, Any]) -> None:
+    test = " ".join(services(compose)["nginx"]["healthcheck"]["test"])
+    assert "https://127.0.0.1:8443/healthz" in test
+    assert "Host: $$NGINX_SERVER_NAME" in test or "Host: $NGINX_SERVER_NAME" in test
+    assert "curl -f" in test  # a 502 from nginx is a failure
+
+
+def test_public_url_is_one_https_default_for_apps_and_nginx(compose: dict[str, Any]) -> None:
+    text = COMPOSE_FILE.read_text()
+    defaults = set(re.findall(r"\$\{PUBLIC_URL:-([^}]+)\}", text))
+    assert defaults == {"https://localhost:8443"}
+    assert "${PUBLIC_URL:-" in services(compose)["nginx"]["environment"]["NGINX_PUBLIC_URL"]
+
+
+def test_tls_material_flows_from_migrate_to_nginx_read_only(compose: dict[str, Any]) -> None:
+    migrate = services(compose)["migrate"]
+    tls_dir = migrate["environment"]["TLS_SELF_SIGNED_DIR"]
+    assert f"tls:{tls_dir}" in migrate["volumes"]
+    nginx_volumes = services(compose)["nginx"]["volumes"]
+    assert "tls:/etc/nginx/tls:ro" in nginx_volumes
+    assert any(v.startswith("${TLS_CERT_FILE:-") for v in nginx_volumes)
+    assert any(v.startswith("${TLS_KEY_FILE:-") for v in nginx_volumes)
+    envsh = REPO_ROOT / "infra/nginx/public-url.envsh"
+    assert os.access(envsh, os.X_OK), "the nginx entrypoint only sources executable .envsh files"
+
+
+def test_migrate_writes_the_certificate_then_the_key_before_building_any_app() -> None:
+    commands = entry.migrate_commands({"TLS_SELF_SIGNED_DIR": "/var/lib/fi/tls"})
+    assert commands[0] == ("python", "-m", "infra.nginx.certificate", "/var/lib/fi/tls")
+    assert commands[1] == ("python", "-m", "infra.devstack.signing_key")
+    assert all(argv[0] == "flask" for argv in commands[2:])
+    assert entry.migrate_commands({})[0] == ("python", "-m", "infra.devstack.signing_key")

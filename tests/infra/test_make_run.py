@@ -57,7 +57,8 @@ def test_run_serves_readyz_through_nginx_and_ctrl_c_stops_everything(tmp_path: P
         [sys.executable, "-m", "infra.devstack.run"],
         cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
-    url = f"http://127.0.0.1:{ports['NGINX_PORT']}/readyz"
+    # The URL make run prints: nginx answers only PUBLIC_URL's host (localhost), as it says.
+    url = f"http://localhost:{ports['NGINX_PORT']}/readyz"
     try:
         deadline = time.monotonic() + 90
         while http_status(url) != 200 and time.monotonic() < deadline and runner.poll() is None:

@@ -13,17 +13,25 @@ from infra.nginx.render import (
     PLACEHOLDER,
     TEMPLATE_DIR,
     TEMPLATES,
+    TLS_TEMPLATES,
     RenderError,
     check_config,
     nginx_binary,
+    public_host,
     render,
     render_text,
 )
 
+OVERRIDES = {
+    "NGINX_PORT": "18080",
+    "NGINX_UPSTREAM": "127.0.0.1:18000",
+    "NGINX_PUBLIC_URL": "http://127.0.0.1:18080",
+}
+
 
 @pytest.fixture
 def rendered(tmp_path: Path) -> Path:
-    return render(tmp_path / "nginx", {"NGINX_PORT": "18080", "NGINX_UPSTREAM": "127.0.0.1:18000"})
+    return render(tmp_path / "nginx", OVERRIDES)
 
 
 def conf_text(rendered: Path) -> str:
@@ -43,13 +51,22 @@ def test_render_leaves_no_placeholder_and_keeps_nginx_variables(rendered: Path) 
     assert "${" not in text
     for variable in ("$request_id", "$http_x_request_id", "$proxy_add_x_forwarded_for", "$csp"):
         assert variable in text
-    assert "listen 18080;" in text
-    assert "server 127.0.0.1:18000;" in text
+    assert "listen 18080 default_server;" in text
+    assert "set $gateway 127.0.0.1:18000;" in text
 
 
-def test_every_template_placeholder_has_a_default_or_is_a_directory() -> None:
-    names = {m for t in TEMPLATES for m in PLACEHOLDER.findall((TEMPLATE_DIR / t).read_text())}
-    assert names - set(DEFAULTS) == {"NGINX_CONF_DIR", "NGINX_RUNTIME_DIR"}
+def test_every_template_placeholder_has_a_default_or_is_derived() -> None:
+    templates = [*TEMPLATES, *TLS_TEMPLATES.values()]
+    names = {m for t in templates for m in PLACEHOLDER.findall((TEMPLATE_DIR / t).read_text())}
+    # Directories, what derives from NGINX_PUBLIC_URL, and the certificate (TLS only).
+    assert names - set(DEFAULTS) == {
+        "NGINX_CONF_DIR",
+        "NGINX_RUNTIME_DIR",
+        "NGINX_SERVER_NAME",
+        "NGINX_PUBLIC_ORIGIN",
+        "NGINX_TLS_CERT",
+        "NGINX_TLS_KEY",
+    }
 
 
 def test_unknown_placeholder_is_an_error() -> None:
@@ -65,9 +82,16 @@ def test_runtime_files_stay_under_the_runtime_dir(rendered: Path) -> None:
         assert re.search(rf"^\s*{directive} {re.escape(runtime)}/", text, re.M), directive
 
 
-def test_upstream_keepalive_needs_http11_and_empty_connection(rendered: Path) -> None:
+def test_gateway_is_resolved_at_request_time_so_a_new_address_is_followed(
+    rendered: Path,
+) -> None:
     text = conf_text(rendered)
-    assert re.search(r"keepalive \d+;", text)
+    # A variable in proxy_pass makes nginx resolve the name per request (cached 10 s); an
+    # upstream block would pin the address found at start.
+    assert re.search(r"^\s*resolver \S+ valid=10s", text, re.M)
+    assert not re.search(r"^\s*upstream ", text, re.M)
+    proxied = re.findall(r"^\s*proxy_pass (\S+);", text, re.M)
+    assert proxied and set(proxied) == {"http://$gateway"}
     assert "proxy_http_version 1.1;" in text
     assert 'proxy_set_header Connection "";' in text
 
@@ -136,12 +160,12 @@ def test_login_is_rate_limited_with_429_problem_json(rendered: Path) -> None:
 
 def test_nginx_errors_are_problem_json_with_request_id(rendered: Path) -> None:
     text = rendered.read_text()
-    for status in (400, 404, 413, 414, 429, 502, 503, 504):
+    for status in (400, 404, 413, 414, 421, 429, 502, 503, 504):
         body = re.search(rf"return {status} '(\{{.*\}})';", text)
         assert body is not None, status
         assert f'"status":{status}' in body.group(1)
         assert '"request_id":"$req_id"' in body.group(1)
-    assert text.count("default_type application/problem+json;") >= 8
+    assert text.count("default_type application/problem+json;") >= 9
     assert "error_page 414 /__errors/414;" in text
 
 
@@ -167,3 +191,81 @@ def test_gzip_and_body_size_are_configured(rendered: Path) -> None:
     assert "gzip on;" in text
     assert "application/problem+json" in text.split("gzip_types", 1)[1].split(";", 1)[0]
     assert f"client_max_body_size {DEFAULTS['NGINX_CLIENT_MAX_BODY_SIZE']};" in text
+
+
+def test_only_the_public_host_is_served(rendered: Path) -> None:
+    text = rendered.read_text()
+    host_map = re.search(r"map \$host \$misdirected \{(.*?)\}", text, re.S)
+    assert host_map is not None
+    assert "default 1;" in host_map.group(1) and '"127.0.0.1" 0;' in host_map.group(1)
+    server = text[text.index("    server {") :]
+    # The refusal comes before any location or redirect, and is a problem+json 421.
+    assert server.index("if ($misdirected)") < server.index("/tls.conf;")
+    assert server.index("/tls.conf;") < server.index("location ")
+    assert "return 421;" in server and "error_page 421 = @misdirected;" in server
+
+
+@pytest.mark.parametrize(
+    ("url", "name", "origin"),
+    [
+        ("http://localhost:8080", "localhost", "http://localhost:8080"),
+        ("https://Example.org:443/app/", "example.org", "https://example.org"),
+        ("https://example.org:8443", "example.org", "https://example.org:8443"),
+        ("http://[::1]:9000", "[::1]", "http://[::1]:9000"),
+    ],
+)
+def test_public_host_and_origin_derive_from_the_public_url(
+    url: str, name: str, origin: str
+) -> None:
+    assert public_host(url) == (name, origin)
+
+
+@pytest.mark.parametrize("url", ["localhost:8080", "ftp://example.org", "https://u:p@example.org"])
+def test_a_public_url_that_is_not_an_origin_is_refused(url: str) -> None:
+    with pytest.raises(RenderError):
+        public_host(url)
+
+
+def test_slow_clients_are_cut_off_and_connections_per_address_limited(rendered: Path) -> None:
+    text = rendered.read_text()
+    for directive in ("client_header_timeout", "client_body_timeout", "send_timeout"):
+        found = re.search(rf"^\s*{directive} (\d+)s;", text, re.M)
+        assert found is not None and int(found.group(1)) <= 10, directive
+    assert "limit_conn_zone $binary_remote_addr zone=per_address:" in text
+    assert re.search(r"^\s*limit_conn per_address \d+;", text, re.M)
+    assert "limit_conn_status 429;" in text
+
+
+def test_hsts_is_sent_only_over_tls(rendered: Path) -> None:
+    snippet = (rendered.parent / "security_headers.conf").read_text()
+    assert "add_header Strict-Transport-Security $hsts always;" in snippet
+    hsts_map = re.search(r"map \$https \$hsts \{(.*?)\}", rendered.read_text(), re.S)
+    assert hsts_map is not None
+    assert 'default "";' in hsts_map.group(1) and re.search(r"on \"max-age=\d+", hsts_map.group(1))
+
+
+def test_plain_render_includes_no_tls(rendered: Path) -> None:
+    tls = (rendered.parent / "tls.conf").read_text()
+    assert not [line for line in tls.splitlines() if line and not line.startswith("#")]
+
+
+def test_tls_render_passes_nginx_t_and_redirects_plain_http(tmp_path: Path) -> None:
+    from infra.nginx.certificate import ensure
+
+    ensure(tmp_path / "tls", {"PUBLIC_URL": "https://localhost:18443"})
+    overrides = {
+        **OVERRIDES,
+        "NGINX_PUBLIC_URL": "https://localhost:18443",
+        "NGINX_TLS_PORT": "18443",
+        "NGINX_TLS_CERT": str(tmp_path / "tls" / "cert.pem"),
+        "NGINX_TLS_KEY": str(tmp_path / "tls" / "key.pem"),
+    }
+    conf = render(tmp_path / "nginx", overrides, tls=True)
+    tls = (conf.parent / "tls.conf").read_text()
+    assert "listen 18443 ssl default_server;" in tls
+    assert "return 301 https://localhost:18443$request_uri;" in tls
+    assert "ssl_protocols TLSv1.2 TLSv1.3;" in tls
+    if nginx_binary() is None:
+        pytest.fail("nginx is not installed (apt-get install -y nginx)", pytrace=False)
+    result = check_config(conf)
+    assert result.returncode == 0, result.stderr

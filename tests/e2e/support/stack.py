@@ -168,6 +168,7 @@ class Stack:
             self.workdir / "nginx",
             {
                 "NGINX_PORT": str(self.topology.ports["nginx"]),
+                "NGINX_PUBLIC_URL": self.topology.public_url,
                 "NGINX_UPSTREAM": f"127.0.0.1:{self.topology.ports['gateway']}",
                 "NGINX_WORKER_PROCESSES": "1",
             },
