@@ -30,7 +30,7 @@ class AlreadyVerified(Conflict):
 
 
 def mailer() -> Mailer:
-    """The app's mailer (see `mail.init_mail`)."""
+    """The app's mailer (see `mail.init_app`)."""
     return current_app.extensions["mailer"]
 
 

@@ -1,7 +1,13 @@
-"""`flask --app services.auth.wsgi keys ...` and `create-admin`."""
+"""Command line: `flask --app services.auth.wsgi keys ...` and `create-admin`, and
+`python -m services.auth.keys ensure|rotate DIR | retire DIR KID`.
+
+The module form manages a key directory without building the app, for bootstrapping production
+(where the app refuses to start without a key). Both forms run the same functions below.
+"""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -15,6 +21,55 @@ from .extensions import db
 from .keys import ensure_key, key_files, retire_key, rotate_key
 
 keys_cli = AppGroup("keys", help="Manage the token signing keys.")
+KEYS_USAGE = "usage: python -m services.auth.keys ensure|rotate DIR | retire DIR KID"
+
+
+def ensure_keys(directory: Path) -> str:
+    """Generate a signing key when `directory` has none (idempotent); says what happened."""
+    key, created = ensure_key(directory)
+    if created and key:
+        return f"created key {key.kid}"
+    return f"a signing key already exists (newest: {key_files(directory)[-1].stem})"
+
+
+def rotate_keys(directory: Path, activation_delay_s: float | None = None) -> str:
+    """Add a new key to `directory`; says which (and, when known, when it starts signing)."""
+    key = rotate_key(directory)
+    if activation_delay_s is None:
+        return f"created key {key.kid}"
+    return f"created key {key.kid}; published now, signing in {activation_delay_s}s"
+
+
+def retire_keys(directory: Path, kid: str) -> str:
+    """Stop publishing `kid`; a usage error when it is unknown or the newest key."""
+    try:
+        retire_key(directory, kid)
+    except (KeyError, ValueError) as exc:
+        raise click.ClickException(str(exc.args[0])) from exc
+    return f"retired key {kid}"
+
+
+def keys_main(argv: list[str] | None = None) -> int:
+    """`python -m services.auth.keys ...`: the key commands on a directory, without the app."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    command = args[0] if args else ""
+    if command not in {"ensure", "rotate", "retire"} or len(args) != (
+        3 if command == "retire" else 2
+    ):
+        print(KEYS_USAGE)
+        return 2
+    directory = Path(args[1])
+    try:
+        if command == "ensure":
+            print(ensure_keys(directory))
+        elif command == "rotate":
+            print(rotate_keys(directory))
+        else:
+            print(retire_keys(directory, args[2]))
+    except click.ClickException as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def _keys_dir() -> Path:
@@ -29,32 +84,20 @@ def _keys_dir() -> Path:
 @keys_cli.command("ensure")
 def keys_ensure() -> None:
     """Generate a signing key when the key directory has none (idempotent)."""
-    key, created = ensure_key(_keys_dir())
-    if created and key:
-        click.echo(f"created key {key.kid}")
-    else:
-        click.echo(
-            f"a signing key already exists ({current_app.extensions['key_ring'].active().kid})"
-        )
+    click.echo(ensure_keys(_keys_dir()))
 
 
 @keys_cli.command("rotate")
 def keys_rotate() -> None:
     """Add a new key; it starts signing after AUTH_KEY_ACTIVATION_DELAY_S."""
-    key = rotate_key(_keys_dir())
-    delay = current_app.config["AUTH_KEY_ACTIVATION_DELAY_S"]
-    click.echo(f"created key {key.kid}; published now, signing in {delay}s")
+    click.echo(rotate_keys(_keys_dir(), current_app.config["AUTH_KEY_ACTIVATION_DELAY_S"]))
 
 
 @keys_cli.command("retire")
 @click.argument("kid")
 def keys_retire(kid: str) -> None:
     """Stop publishing an old key (tokens it signed stop verifying)."""
-    try:
-        retire_key(_keys_dir(), kid)
-    except (KeyError, ValueError) as exc:
-        raise click.ClickException(str(exc.args[0])) from exc
-    click.echo(f"retired key {kid}")
+    click.echo(retire_keys(_keys_dir(), kid))
 
 
 @keys_cli.command("list")
@@ -87,7 +130,7 @@ def create_admin(email: str, password: str, name: str) -> None:
     click.echo(f"{user.email} ({user.id}) is now an admin; its password was left unchanged")
 
 
-def register_cli(app: Flask) -> None:
+def init_app(app: Flask) -> None:
     """Attach the commands to the app's `flask` CLI."""
     app.cli.add_command(keys_cli)
     app.cli.add_command(create_admin)

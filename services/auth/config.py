@@ -23,7 +23,8 @@ DEFAULT_SERVICE_SCOPES = "quiz=content:draw"
 
 
 def defaults() -> dict[str, Any]:
-    """Safe development defaults."""
+    """Fixed settings no environment variable changes (those, with their defaults, are in
+    `from_env`)."""
     return {
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         # The Flask session only carries Authlib's state/nonce/PKCE verifier between the
@@ -33,8 +34,6 @@ def defaults() -> dict[str, Any]:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "PERMANENT_SESSION_LIFETIME": dt.timedelta(minutes=15),
-        "JWT_ACCESS_TOKEN_EXPIRES": dt.timedelta(minutes=15),
-        "JWT_REFRESH_TOKEN_EXPIRES": dt.timedelta(days=30),
         "JWT_ACCESS_COOKIE_PATH": "/",
         "JWT_REFRESH_COOKIE_PATH": f"{PREFIX}/refresh",
         "JWT_ACCESS_CSRF_COOKIE_PATH": "/",
@@ -82,8 +81,8 @@ def from_env() -> dict[str, Any]:
         "GOOGLE_DISCOVERY_URL": env_str("GOOGLE_DISCOVERY_URL", GOOGLE_DISCOVERY_DEFAULT),
         "GOOGLE_CLIENT_ID": env_str("GOOGLE_CLIENT_ID"),
         "GOOGLE_CLIENT_SECRET": env_str("GOOGLE_CLIENT_SECRET"),
-        "GOOGLE_REDIRECT_URI": env_str("AUTH_GOOGLE_REDIRECT_URI"),
-        "GOOGLE_TIMEOUT_S": env_float("AUTH_GOOGLE_TIMEOUT_S", 10.0),
+        "AUTH_GOOGLE_REDIRECT_URI": env_str("AUTH_GOOGLE_REDIRECT_URI"),
+        "AUTH_GOOGLE_TIMEOUT_S": env_float("AUTH_GOOGLE_TIMEOUT_S", 10.0),
         **mail_from_env(),
     }
 

@@ -1,6 +1,8 @@
-"""Extension instances of the auth service, bound to an app in `create_app`."""
+"""Extension instances of the auth service, bound to an app by `init_app`."""
 
-from flask import request
+from pathlib import Path
+
+from flask import Flask, request
 from flask_limiter import Limiter
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -23,3 +25,31 @@ limiter = Limiter(
     key_prefix="auth",
     retry_after="delta-seconds",
 )
+
+
+def init_app(app: Flask) -> None:
+    """Bind the database, its migrations and the rate limiter to `app`."""
+    db.init_app(app)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(Path(__file__).parent / "migrations"),
+        # SQLite cannot ALTER most things in place; batch mode rebuilds tables there.
+        render_as_batch=True,
+        compare_type=True,
+    )
+    init_rate_limits(app)
+
+
+def init_rate_limits(app: Flask) -> None:
+    """Flask-Limiter on the shared Redis, every key under `REDIS_KEY_PREFIX`."""
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"])
+    app.config.setdefault(
+        "RATELIMIT_STORAGE_OPTIONS",
+        {
+            "key_prefix": f"{app.config['REDIS_KEY_PREFIX']}limits",
+            "socket_timeout": 1,
+            "socket_connect_timeout": 1,
+        },
+    )
+    limiter.init_app(app)

@@ -9,6 +9,7 @@ for the address (see "Linking rule" in docs/auth.md).
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 from typing import Any
 
 import requests
@@ -18,7 +19,7 @@ from authlib.integrations.flask_client import OAuth
 from flask import Flask, Response, current_app, session
 from joserfc.errors import JoseError
 
-from services.common.errors import NotFound
+from services.common.errors import NotFound, Problem
 
 from .accounts import find_by_email, normalise_email
 from .config import PREFIX
@@ -63,19 +64,26 @@ FAILURES: dict[str, tuple[int, str]] = {
 }
 
 
-class LoginFailed(Exception):
-    """A sign-in that must end on an error page; `reason` is one of `FAILURES`."""
+class LoginFailed(Problem):
+    """A sign-in that must end on an error page; `reason` is one of `FAILURES`.
 
-    def __init__(self, reason: str, detail: str = "") -> None:
+    The problem's detail is the sentence the page shows; `cause` says what went wrong and is
+    only logged.
+    """
+
+    def __init__(self, reason: str, cause: str = "") -> None:
         if reason not in FAILURES:
             raise ValueError(f"unknown sign-in failure reason {reason!r}")
-        super().__init__(f"{reason}: {detail}" if detail else reason)
+        status, message = FAILURES[reason]
+        super().__init__(message)
+        self.status = status
+        self.title = HTTPStatus(status).phrase
+        self.type_slug = f"sign-in-{reason}"
         self.reason = reason
-        self.status, self.message = FAILURES[reason]
-        self.detail = detail
+        self.cause = cause
 
 
-def init_google(app: Flask) -> None:
+def init_app(app: Flask) -> None:
     """Register the Google client when GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET are set."""
     oauth = OAuth(app)
     app.extensions["google_oauth"] = oauth
@@ -89,7 +97,7 @@ def init_google(app: Flask) -> None:
         client_kwargs={
             "scope": "openid email profile",
             "code_challenge_method": "S256",
-            "timeout": app.config["GOOGLE_TIMEOUT_S"],
+            "timeout": app.config["AUTH_GOOGLE_TIMEOUT_S"],
         },
     )
 
@@ -114,7 +122,7 @@ def public_url(path: str) -> str:
 
 def redirect_uri() -> str:
     """The callback URL registered at Google: `AUTH_GOOGLE_REDIRECT_URI`, else on `PUBLIC_URL`."""
-    return current_app.config.get("GOOGLE_REDIRECT_URI") or public_url(f"{PREFIX}/callback/google")
+    return current_app.config["AUTH_GOOGLE_REDIRECT_URI"] or public_url(f"{PREFIX}/callback/google")
 
 
 def post_login_redirect() -> str:

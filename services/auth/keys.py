@@ -226,26 +226,11 @@ def ensure_secret(path: Path) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m services.auth.keys ensure|rotate DIR` or `retire DIR KID`, without the app.
+    """`python -m services.auth.keys ensure|rotate DIR` or `retire DIR KID`, without the app
+    (the commands live in `services.auth.cli`, beside their `flask keys` form)."""
+    from .cli import keys_main
 
-    For bootstrapping production key directories, where the app refuses to start without a key.
-    """
-    import sys
-
-    args = list(sys.argv[1:] if argv is None else argv)
-    if len(args) < 2 or args[0] not in {"ensure", "rotate", "retire"}:
-        print("usage: python -m services.auth.keys ensure|rotate DIR | retire DIR KID")
-        return 2
-    directory = Path(args[1])
-    if args[0] == "ensure":
-        key, created = ensure_key(directory)
-        print(f"created key {key.kid}" if created and key else "a signing key already exists")
-    elif args[0] == "rotate":
-        print(f"created key {rotate_key(directory).kid}")
-    else:
-        retire_key(directory, args[2])
-        print(f"retired key {args[2]}")
-    return 0
+    return keys_main(argv)
 
 
 if __name__ == "__main__":

@@ -156,7 +156,7 @@ class Mailer:
         return final
 
 
-def init_mail(app: Flask) -> Mailer:
+def init_app(app: Flask) -> Mailer:
     """Build the app's mailer; production refuses to start without `SMTP_URL`."""
     require_settings(app, "SMTP_URL")
     url = app.config.get("SMTP_URL")

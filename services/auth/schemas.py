@@ -135,12 +135,3 @@ class ClientCredentialsSchema(ma.Schema):
     client_id = ma.fields.String(required=True)
     client_secret = ma.fields.String(required=True, load_only=True)
     scope = ma.fields.String()
-
-
-class ServiceTokenSchema(ma.Schema):
-    """A service access token."""
-
-    access_token = ma.fields.String()
-    token_type = ma.fields.String()
-    expires_in = ma.fields.Integer()
-    scope = ma.fields.String(metadata={"description": "granted scopes, space-separated"})

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import jwt
-from flask import Flask, current_app
+from flask import Flask
 from flask_jwt_extended import JWTManager
 
-from services.common.auth import KeySet, init_token_verification, revocation_list
+from services.common.auth import KeySet, init_token_verification, jti_is_revoked
 from services.common.settings import ConfigError, is_production, require_settings
 
 from .keys import KeyRing, ensure_key, ensure_secret
@@ -29,6 +30,12 @@ class RingKeySet(KeySet):
         if key is None:
             raise jwt.InvalidTokenError("token signed with an unknown key")
         return key
+
+
+def init_app(app: Flask) -> None:
+    """The session secret, the signing keys and token issuing and verification."""
+    init_secret_key(app)
+    init_tokens(app, init_keys(app))
 
 
 def init_secret_key(app: Flask) -> None:
@@ -67,17 +74,15 @@ def init_tokens(app: Flask, ring: KeyRing) -> JWTManager:
     """Verify with our own public keys; sign with the active private key and its `kid`."""
     app.config.setdefault("JWT_ENCODE_ISSUER", app.config["JWT_ISSUER"])
     app.config.setdefault("JWT_ENCODE_AUDIENCE", app.config["JWT_AUDIENCE"])
-    manager = init_token_verification(app, keys=RingKeySet(ring))
+    manager = init_token_verification(app, keys=RingKeySet(ring), is_revoked=is_revoked)
     manager.encode_key_loader(lambda _identity: signing_key().private_key)
     manager.additional_headers_loader(lambda _identity: {"kid": signing_key().kid})
-
-    @manager.token_in_blocklist_loader
-    def _is_revoked(_header: dict[str, Any], claims: dict[str, Any]) -> bool:
-        # Refresh tokens are judged by their family in the database, where reuse is detected.
-        if claims.get("type") == "refresh":
-            return False
-        return revocation_list(current_app._get_current_object()).is_revoked(  # type: ignore[attr-defined]
-            claims.get("jti")
-        )
-
     return manager
+
+
+def is_revoked(claims: Mapping[str, Any]) -> bool:
+    """The auth service's revocation policy: access tokens by the revocation list; refresh
+    tokens never there, since their family in the database decides (where reuse is detected)."""
+    if claims.get("type") == "refresh":
+        return False
+    return jti_is_revoked(claims)

@@ -84,7 +84,7 @@ def access_token_for(
     return token, jti, expires.replace(tzinfo=None)
 
 
-def start_session(user: User) -> TokenPair:
+def sign_in(user: User) -> TokenPair:
     """Begin a new refresh family for `user` and issue its first pair (a fresh sign-in)."""
     family = RefreshFamily(user_id=user.id)
     db.session.add(family)
@@ -170,8 +170,8 @@ def revoke_access(claims: dict[str, Any]) -> None:
     )
 
 
-def end_session(access_claims: dict[str, Any]) -> None:
-    """Log out: revoke the access token and the sign-in (refresh family) it belongs to."""
+def sign_out(access_claims: dict[str, Any]) -> None:
+    """Sign out: revoke the access token and the sign-in (refresh family) it belongs to."""
     revoke_access(access_claims)
     family = db.session.get(RefreshFamily, access_claims.get("sid") or "")
     if family is not None and family.user_id == access_claims.get("sub"):

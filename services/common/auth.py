@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar
@@ -157,8 +157,20 @@ def verification_settings(app: Flask) -> dict[str, Any]:
     }
 
 
-def init_token_verification(app: Flask, keys: KeySet | None = None) -> JWTManager:
-    """Verify RS256 tokens on `app` with `keys` (default: `AUTH_JWKS` or `AUTH_JWKS_URL`)."""
+RevocationPolicy = Callable[[Mapping[str, Any]], bool]
+
+
+def jti_is_revoked(claims: Mapping[str, Any]) -> bool:
+    """The default revocation policy: a token is revoked when its `jti` is on the list."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    return revocation_list(app).is_revoked(claims.get("jti"))
+
+
+def init_token_verification(
+    app: Flask, keys: KeySet | None = None, is_revoked: RevocationPolicy = jti_is_revoked
+) -> JWTManager:
+    """Verify RS256 tokens on `app` with `keys` (default: `AUTH_JWKS` or `AUTH_JWKS_URL`),
+    refusing every token for which `is_revoked(claims)` is true."""
     for name, value in verification_settings(app).items():
         app.config.setdefault(name, value)
     if keys is None:
@@ -178,10 +190,7 @@ def init_token_verification(app: Flask, keys: KeySet | None = None) -> JWTManage
         check_claims(claims)
         return keys.key_for(header.get("kid"))
 
-    @manager.token_in_blocklist_loader
-    def _is_revoked(_header: dict[str, Any], claims: dict[str, Any]) -> bool:
-        app = current_app._get_current_object()  # type: ignore[attr-defined]
-        return revocation_list(app).is_revoked(claims.get("jti"))
+    manager.token_in_blocklist_loader(lambda _header, claims: is_revoked(claims))
 
     def unauthorized(detail: str) -> Response:
         return problem_response(
@@ -368,8 +377,3 @@ def require_service(scope: str) -> Callable[[F], F]:
         return wrapper  # type: ignore[return-value]
 
     return decorate
-
-
-def roles_of(claims: Mapping[str, Any]) -> Iterable[str]:
-    """The roles a (verified) claims mapping carries."""
-    return list(claims.get("roles") or [])

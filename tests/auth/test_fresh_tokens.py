@@ -56,11 +56,11 @@ def test_refreshed_tokens_are_not_fresh(auth: AuthActions, client: FlaskClient) 
 
 
 def test_every_new_sign_in_is_fresh_google_included(app: Flask, auth: AuthActions) -> None:
-    # The Google callback starts its session with the same `tokens.start_session`.
+    # The Google callback signs in with the same `tokens.sign_in`.
     auth.register()
     with app.test_request_context(), app.app_context():
         user = db.session.query(User).one()
-        claims = claims_of(tokens.start_session(user).access_token)
+        claims = claims_of(tokens.sign_in(user).access_token)
     assert claims["fresh"] > claims["iat"]
 
 

@@ -156,3 +156,26 @@ def test_keys_module_bootstraps_a_directory_without_the_app(tmp_path: Path) -> N
     assert main(["retire", str(tmp_path), first]) == 0
     assert len(key_files(tmp_path)) == 1
     assert main(["bogus"]) == 2
+
+
+def test_keys_module_runs_as_a_program(tmp_path: Path) -> None:
+    # The image's migrate role and the kubernetes job call it this way, without the app.
+    import subprocess
+    import sys
+
+    run = subprocess.run(
+        [sys.executable, "-m", "services.auth.keys", "ensure", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0 and "created key" in run.stdout
+    assert len(key_files(tmp_path)) == 1
+
+
+def test_keys_module_refuses_to_retire_the_newest_key(tmp_path: Path) -> None:
+    from services.auth.keys import main
+
+    assert main(["ensure", str(tmp_path)]) == 0
+    assert main(["retire", str(tmp_path), key_files(tmp_path)[0].stem]) == 1
+    assert len(key_files(tmp_path)) == 1

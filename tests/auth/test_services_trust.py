@@ -177,7 +177,7 @@ def quiz_client_token(client: FlaskClient) -> str:
 def test_quiz_internal_erasure_accepts_the_auth_service_token_only(
     app: Flask, auth: AuthActions, client: FlaskClient, services: dict[str, FlaskClient]
 ) -> None:
-    from services.auth.clients import SELF_CLIENT_ID, SELF_SCOPES
+    from services.auth.quiz_client import SELF_CLIENT_ID, SELF_SCOPES
     from services.auth.tokens import service_token
 
     with app.test_request_context():

@@ -12,9 +12,9 @@ from services.common.auth import current_principal, require_auth, require_fresh_
 from services.common.errors import Forbidden
 
 from .. import account_mail, accounts, tokens
-from ..clients import delete_quiz_data
 from ..extensions import client_address, limiter
 from ..models import User
+from ..quiz_client import delete_quiz_data
 from ..schemas import PasswordChangeSchema, RegisterSchema, UserSchema
 from .cookies import clear_token_cookies_later
 
@@ -46,18 +46,18 @@ def register(args: dict[str, Any]) -> dict[str, Any]:
 
 
 @bp.get("/me")
-@bp.response(200, UserSchema)
 @require_auth
+@bp.response(200, UserSchema)
 def me() -> dict[str, Any]:
     """The signed-in user."""
     return signed_in_user().to_dict()
 
 
 @bp.delete("/me")
+@require_fresh_auth
 @bp.response(204)
 @bp.alt_response(401, description="No token, or not a fresh sign-in (fresh-sign-in-required)")
 @bp.alt_response(503, description="Quiz data could not be deleted; the account was kept")
-@require_fresh_auth
 def delete_me() -> None:
     """Delete the account (needs a fresh sign-in); quiz first erases or anonymises its data."""
     user = signed_in_user()
@@ -68,10 +68,10 @@ def delete_me() -> None:
 
 
 @bp.post("/password")
+@require_fresh_auth
 @bp.arguments(PasswordChangeSchema)
 @bp.response(204)
 @bp.alt_response(401, description="No token, or not a fresh sign-in (fresh-sign-in-required)")
-@require_fresh_auth
 def change_password(args: dict[str, Any]) -> None:
     """Change (or set) the password (needs a fresh sign-in); every other sign-in is ended."""
     accounts.change_password(

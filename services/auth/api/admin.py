@@ -15,17 +15,17 @@ bp = Blueprint("admin", __name__, description="Administration (role admin)")
 
 
 @bp.put("/users/<string:user_id>/roles")
+@require_role("admin")
 @bp.arguments(RolesSchema)
 @bp.response(200, UserSchema)
-@require_role("admin")
 def set_roles(args: dict[str, Any], user_id: str) -> dict[str, Any]:
     """Replace a user's roles (candidate, author, admin); effective from their next refresh."""
     return accounts.set_roles(accounts.get_user(user_id), args["roles"]).to_dict()
 
 
 @bp.get("/users/<string:user_id>")
-@bp.response(200, UserSchema)
 @require_role("admin")
+@bp.response(200, UserSchema)
 def get_user(user_id: str) -> dict[str, Any]:
     """One user's account."""
     return accounts.get_user(user_id).to_dict()

@@ -1,11 +1,15 @@
-"""Sign-in with Google, the JWKS and the list of external providers."""
+"""Sign-in with Google and the list of external providers.
+
+Every failed sign-in raises `google.LoginFailed`; this blueprint's one error handler turns it
+into the HTML error page a browser can show, since these routes are reached by navigation.
+"""
 
 from __future__ import annotations
 
 import logging
 from typing import Any
 
-from flask import current_app, jsonify, redirect, render_template
+from flask import current_app, redirect, render_template
 from flask_smorest import Blueprint
 from werkzeug.wrappers import Response
 
@@ -13,11 +17,21 @@ from services.common.auth import current_principal, require_auth
 
 from .. import google, tokens
 from ..extensions import db
-from ..schemas import GoogleLoginArgsSchema, JwksSchema, ProvidersSchema
+from ..schemas import GoogleLoginArgsSchema, ProvidersSchema
 from .cookies import set_token_cookies
 
-bp = Blueprint("google", __name__, description="Google sign-in and public keys")
+bp = Blueprint("google", __name__, description="Google sign-in")
 log = logging.getLogger(__name__)
+
+
+@bp.errorhandler(google.LoginFailed)
+def failure_page(failure: google.LoginFailed) -> Response:
+    """The HTML error page for a failed sign-in, with the failure's status."""
+    db.session.rollback()
+    log.warning("Google sign-in failed: %s (%s)", failure.reason, failure.cause)
+    # Only our own texts reach the page: the provider's `error_description` never does.
+    html = render_template("login_error.html", message=failure.detail, reason=failure.reason)
+    return Response(html, status=failure.status, mimetype="text/html")
 
 
 @bp.get("/providers")
@@ -36,12 +50,9 @@ def providers() -> dict[str, Any]:
 def login_google(args: dict[str, Any]) -> Response:
     """Redirect to Google with state, nonce and a PKCE S256 challenge. With `connect=1` (signed
     in, by cookie or Bearer), the callback connects the Google account to the signed-in user."""
-    try:
-        if args.get("connect"):
-            return _begin_connect()
-        return google.begin_login()
-    except google.LoginFailed as failure:
-        return _failure_page(failure)
+    if args.get("connect"):
+        return _begin_connect()
+    return google.begin_login()
 
 
 @require_auth
@@ -58,27 +69,5 @@ def _begin_connect() -> Response:
 def callback() -> Response:
     """Finish Google sign-in (or connecting): set the token cookies and go to `PUBLIC_URL` +
     `AUTH_POST_LOGIN_REDIRECT`."""
-    try:
-        user = google.complete_login()
-        pair = tokens.start_session(user)
-    except google.LoginFailed as failure:
-        return _failure_page(failure)
-    response = redirect(google.post_login_redirect())
-    return set_token_cookies(response, pair)
-
-
-def _failure_page(failure: google.LoginFailed) -> Response:
-    db.session.rollback()
-    log.warning("Google sign-in failed: %s (%s)", failure.reason, failure.detail)
-    # Only our own texts reach the page: the provider's `error_description` never does.
-    html = render_template("login_error.html", message=failure.message, reason=failure.reason)
-    return Response(html, status=failure.status, mimetype="text/html")
-
-
-@bp.get("/.well-known/jwks.json")
-@bp.response(200, JwksSchema, description="The public keys (JWKS)")
-def jwks() -> Response:
-    """The public keys that verify this service's tokens (JWKS, RFC 7517)."""
-    response = jsonify(tokens.key_ring().jwks())
-    response.headers["Cache-Control"] = "public, max-age=60"
-    return response
+    pair = tokens.sign_in(google.complete_login())
+    return set_token_cookies(redirect(google.post_login_redirect()), pair)

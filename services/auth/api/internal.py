@@ -8,12 +8,12 @@ from werkzeug.wrappers import Response
 
 from services.common.errors import ValidationFailed
 
-from ..clients import authenticate_client, granted_scopes
 from ..extensions import client_address, limiter
 from ..schemas import ClientCredentialsSchema
+from ..service_clients import authenticate_client, granted_scopes
 from ..tokens import service_token
 
-bp = Blueprint("internal", __name__, url_prefix="/internal")
+bp = Blueprint("internal", __name__)
 
 
 @bp.post("/oauth/token")

@@ -57,11 +57,11 @@ def verify(args: dict[str, Any]) -> dict[str, Any]:
 
 
 @bp.post("/verify/resend")
+@require_auth
 @bp.response(202, AcceptedSchema)
 @bp.alt_response(409, description="The address is already verified")
 @bp.alt_response(429, description="Too many mails asked for; see Retry-After")
 @bp.alt_response(503, description="The mail server could not be reached; try again later")
-@require_auth
 @limiter.limit(_mail_limit_ip, key_func=client_address, scope="mail-ip")
 @limiter.limit(_mail_limit_account, key_func=principal_key, scope="mail-account")
 def resend_verification() -> dict[str, Any]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
 
 from flask import current_app, request
 from flask_jwt_extended import get_jwt, verify_jwt_in_request
@@ -15,6 +17,7 @@ from ..extensions import client_address, limiter
 from ..schemas import LoginSchema, RefreshSchema, TokenPairSchema
 from .cookies import clear_token_cookies_later, set_token_cookies_later
 
+F = TypeVar("F", bound=Callable[..., Any])
 bp = Blueprint("sessions", __name__, description="Sign-in with a password, refresh, sign-out")
 
 
@@ -55,27 +58,43 @@ def account_address_key() -> str:
 def login(args: dict[str, Any]) -> dict[str, Any]:
     """Sign in with email and password: tokens as JSON and as httpOnly cookies."""
     user = accounts.authenticate(args["email"], args["password"])
-    pair = tokens.start_session(user)
+    pair = tokens.sign_in(user)
     set_token_cookies_later(pair)
     return pair.to_dict()
 
 
+def require_refresh_token(fn: F) -> F:
+    """Allow the view only with a valid refresh token (cookie + X-CSRF-TOKEN, Bearer, or the
+    JSON body's `refresh_token`); 401 otherwise."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        # Only a JSON object can carry `refresh_token`; anything else must not reach the
+        # body lookup of flask-jwt-extended, which expects a mapping.
+        in_body = isinstance(request.get_json(silent=True), dict)
+        locations = ["headers", "json", "cookies"] if in_body else ["headers", "cookies"]
+        verify_jwt_in_request(refresh=True, locations=locations)
+        return fn(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
 @bp.post("/refresh")
+@require_refresh_token
 @bp.arguments(RefreshSchema, required=False)
 @bp.response(200, TokenPairSchema)
 @bp.alt_response(401, description="Invalid, revoked or reused refresh token")
 def refresh(_args: dict[str, Any]) -> dict[str, Any]:
     """Trade a refresh token (cookie + X-CSRF-TOKEN, Bearer, or body) for a new pair."""
-    verify_jwt_in_request(refresh=True, locations=["headers", "json", "cookies"])
     pair = tokens.rotate(get_jwt())
     set_token_cookies_later(pair)
     return pair.to_dict()
 
 
 @bp.post("/logout")
-@bp.response(204)
 @require_auth
+@bp.response(204)
 def logout() -> None:
     """Sign out: revoke this access token and its sign-in's refresh tokens; clear cookies."""
-    tokens.end_session(get_jwt())
+    tokens.sign_out(get_jwt())
     clear_token_cookies_later()
