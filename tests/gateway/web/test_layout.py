@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
+
+from services.common.settings import ConfigError
 
 PAGES = ["/", "/signin", "/register", "/forgot", "/study", "/study/routing", "/study/questions/q1"]
 
@@ -62,3 +66,8 @@ def test_stylesheet_is_fingerprinted_and_cached_for_a_year(browser: FlaskClient)
 def test_pages_are_not_stored_by_shared_caches(browser: FlaskClient) -> None:
     response = browser.get("/signin")
     assert response.cache_control.no_store and response.cache_control.private
+
+
+def test_production_refuses_to_start_without_the_secret_key(make_app: Any) -> None:
+    with pytest.raises(ConfigError, match="GATEWAY_SECRET_KEY"):
+        make_app(ENV_NAME="production", GATEWAY_SECRET_KEY=None)
