@@ -20,6 +20,7 @@ from services.common.settings import require_settings
 from .assets import YEAR_S, asset_url, is_fingerprinted
 from .backend import current_user
 from .failures import PageFailure, failure_page
+from .text import inline_code
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,7 @@ def init_app(app: Flask) -> None:
     from . import account_pages, auth_pages, study_pages  # noqa: F401  (routes)
 
     app.register_blueprint(bp)
+    app.add_template_filter(inline_code)
 
     @app.errorhandler(404)
     def _not_found(error: HTTPException) -> Response | tuple[str, int]:

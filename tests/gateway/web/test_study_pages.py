@@ -69,3 +69,10 @@ def test_held_question_says_so(signed_in: FlaskClient) -> None:
 
 def test_unknown_question_is_a_404_page(browser: FlaskClient) -> None:
     assert browser.get("/study/questions/zzz").status_code == 404
+
+
+def test_backticked_text_is_code_and_everything_else_stays_escaped() -> None:
+    from services.gateway.web.text import inline_code
+
+    html = inline_code("Call `url_for('<x>')` then <script>")
+    assert html == "Call <code>url_for(&#39;&lt;x&gt;&#39;)</code> then &lt;script&gt;"
