@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .processes import REPO_ROOT
 
-GENERATED = ("POSTGRES_PASSWORD", "AUTH_SECRET_KEY", "QUIZ_CLIENT_SECRET")
+GENERATED = ("POSTGRES_PASSWORD", "AUTH_SECRET_KEY", "QUIZ_CLIENT_SECRET", "GATEWAY_SECRET_KEY")
 ASSIGNMENT = re.compile(r"^([A-Z][A-Z0-9_]*)=(.*)$")
 
 

@@ -38,6 +38,7 @@ def generate_secrets() -> dict[str, str]:
     return {
         "AUTH_SECRET_KEY": secrets.token_urlsafe(48),
         "QUIZ_CLIENT_SECRET": secrets.token_urlsafe(32),
+        "GATEWAY_SECRET_KEY": secrets.token_urlsafe(48),
     }
 
 
@@ -86,6 +87,7 @@ def platform_env(
         "QUIZ_AUTH_URL": auth,
         "AUTH_QUIZ_URL": topology.url("quiz"),
         "AUTH_SECRET_KEY": dev_secrets["AUTH_SECRET_KEY"],
+        "GATEWAY_SECRET_KEY": dev_secrets["GATEWAY_SECRET_KEY"],
         "AUTH_SERVICE_CLIENTS": f"quiz={dev_secrets['QUIZ_CLIENT_SECRET']}",
         "QUIZ_CLIENT_ID": "quiz",
         "QUIZ_CLIENT_SECRET": dev_secrets["QUIZ_CLIENT_SECRET"],

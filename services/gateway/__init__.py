@@ -9,7 +9,7 @@ from flask import Flask
 
 from services.common.factory import create_base_app
 
-from . import upstreams
+from . import upstreams, web
 from .config import defaults, from_env
 
 
@@ -23,4 +23,5 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(proxy_bp)
+    web.init_app(app)
     return app

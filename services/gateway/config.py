@@ -47,4 +47,6 @@ def from_env() -> dict[str, Any]:
     for name in ("GATEWAY_CONNECT_TIMEOUT", "GATEWAY_READ_TIMEOUT", "GATEWAY_READY_TIMEOUT"):
         settings[name] = env_float(name, base[name])
     settings["PROXY_COUNT"] = env_int("GATEWAY_PROXY_COUNT", base["PROXY_COUNT"])
+    # Signs the web pages' session cookie (their CSRF tokens and flashed messages).
+    settings["GATEWAY_SECRET_KEY"] = env_str("GATEWAY_SECRET_KEY")
     return settings

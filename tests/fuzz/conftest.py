@@ -209,7 +209,7 @@ def auth_headers(auth_app: Flask) -> Headers:
             elif set(user.roles) != {role}:
                 user = accounts.set_roles(user, [role])
             db.session.commit()
-            return {"Authorization": f"Bearer {tokens.start_session(user).access_token}"}
+            return {"Authorization": f"Bearer {tokens.sign_in(user).access_token}"}
 
     return headers
 

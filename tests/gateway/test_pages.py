@@ -7,12 +7,13 @@ import re
 from flask.testing import FlaskClient
 
 
-def test_landing_page_links_topics_and_every_service_docs(client: FlaskClient) -> None:
+def test_landing_page_leads_into_the_app_and_links_every_service_docs(client: FlaskClient) -> None:
     response = client.get("/")
     assert response.status_code == 200
     assert response.mimetype == "text/html"
     html = response.get_data(as_text=True)
-    assert 'href="/api/content/topics"' in html
+    for page in ("/signin", "/register", "/study"):
+        assert 'class="button' in html and f'href="{page}"' in html
     for service in ("auth", "content", "quiz"):
         assert f'href="/api/{service}/docs"' in html
     assert "mock interview" in html.lower()

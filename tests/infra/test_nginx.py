@@ -154,6 +154,8 @@ def test_login_is_rate_limited_with_429_problem_json(rendered: Path) -> None:
     assert "limit_req_status 429;" in text
     login = re.search(r"location = /api/auth/login \{([^}]*)\}", text)
     assert login is not None and "limit_req zone=login" in login.group(1)
+    page = re.search(r"location = /signin \{([^}]*)\}", text)
+    assert page is not None and "limit_req zone=login" in page.group(1)
     assert "error_page 429 = @too_many_requests;" in text
     assert re.search(r"return 429 '\{.*application|\"status\":429", text)
 
