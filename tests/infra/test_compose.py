@@ -154,7 +154,13 @@ def test_every_variable_in_compose_is_documented(compose: dict[str, Any]) -> Non
 
 
 def test_nginx_templates_are_mounted_and_given_every_placeholder(compose: dict[str, Any]) -> None:
-    from infra.nginx.render import PLACEHOLDER, TEMPLATE_DIR, TEMPLATES, TLS_TEMPLATES
+    from infra.nginx.render import (
+        PLACEHOLDER,
+        TEMPLATE_DIR,
+        TEMPLATES,
+        TLS_TEMPLATES,
+        UPSTREAM_TEMPLATES,
+    )
 
     nginx = services(compose)["nginx"]
     mounted = " ".join(nginx["volumes"])
@@ -166,6 +172,10 @@ def test_nginx_templates_are_mounted_and_given_every_placeholder(compose: dict[s
     tls = TLS_TEMPLATES[True]
     assert f"./infra/nginx/{tls}:/etc/nginx/templates/tls.conf.template" in mounted
     needed |= set(PLACEHOLDER.findall((TEMPLATE_DIR / tls).read_text()))
+    # ...and the gateway is resolved per request (a recreated container has a new address).
+    upstream = UPSTREAM_TEMPLATES[True]
+    assert f"./infra/nginx/{upstream}:/etc/nginx/templates/upstream.conf.template" in mounted
+    needed |= set(PLACEHOLDER.findall((TEMPLATE_DIR / upstream).read_text()))
     envsh = (REPO_ROOT / "infra/nginx/public-url.envsh").read_text()
     derived = set(re.findall(r"\b(NGINX_[A-Z_]+)=", envsh))
     assert needed <= set(nginx["environment"]) | derived
