@@ -113,7 +113,7 @@ def render(out_dir: Path, overrides: Mapping[str, str] | None = None, tls: bool 
         (runtime / sub).mkdir(parents=True, exist_ok=True)
     outputs = {name: name.removesuffix(".template") for name in TEMPLATES}
     outputs[TLS_TEMPLATES[tls]] = TLS_CONF
-    outputs[UPSTREAM_TEMPLATES["NGINX_RESOLVER" in values]] = UPSTREAM_CONF
+    outputs[UPSTREAM_TEMPLATES[bool(values.get("NGINX_RESOLVER"))]] = UPSTREAM_CONF
     for name, output in outputs.items():
         text = render_text((TEMPLATE_DIR / name).read_text(), values)
         (out_dir / output).write_text(text)
