@@ -2,17 +2,23 @@
 
 Starts the stack from scratch with the images it finds (building the app image only when there
 is none; `make up` or `docker compose build` rebuilds it), then: `/readyz` ready; register, sign in,
-an interview with saved answers, a submit and a result; `restart quiz` and `restart redis`
-mid-interview lose no saved answer; `down` + `up` keeps users, results and the signing key;
-`--scale worker=2` gives two live workers that both consume the quiz queues; a recreated gateway
-is reached without restarting nginx; finally `down -v`. Standard library only, so it runs with
+the verification mail read from the `mail` service's volume and its link used, an interview with
+saved answers, a submit and a result; `restart quiz` and `restart redis` mid-interview lose no
+saved answer; `down` + `up` keeps users, results and the signing key; `--scale worker=2` gives two
+live workers that both consume the quiz queues; a recreated gateway is reached without restarting
+nginx; finally `down -v`. Standard library only, so it runs with
 the host's python3 (`COMPOSE` names the compose command, default `docker compose`).
 """
 
 from __future__ import annotations
 
+import base64
+import email
+import email.parser
+import email.policy
 import json
 import os
+import re
 import secrets
 import shlex
 import ssl
@@ -29,6 +35,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_PUBLIC_URL = "https://localhost:8443"
 CELERY = ["celery", "-A", "services.quiz.worker:celery", "inspect"]
 QUEUES = {"quiz.sweep", "quiz.reports"}
+# Where compose's `mail` service files each message (one .eml per message).
+MAIL_DIR = "/var/lib/fi/mail"
 
 
 class CheckFailed(AssertionError):
@@ -148,6 +156,15 @@ class Journey:
         self.edge.expect(201, "POST", "/api/auth/register", body=body)
         self.sign_in()
 
+    def verify_email(self) -> str:
+        """Find the verification mail in the mail catcher's volume and use its link."""
+        link = wait_for_link(self.email, "verify")
+        self.edge.expect(200, "POST", "/api/auth/verify", body={"token": link.rsplit("=", 1)[1]})
+        me = self.edge.expect(200, "GET", "/api/auth/me", token=self.token)
+        if me.get("email_verified") is not True:
+            raise CheckFailed(f"verified, yet /api/auth/me says {me}")
+        return link.split("?", 1)[0]
+
     def sign_in(self) -> None:
         """A fresh access token for the candidate."""
         body = {"email": self.email, "password": self.password}
@@ -187,6 +204,39 @@ class Journey:
         """The finalised interview's result."""
         sid = self.session["id"]
         return self.edge.expect(200, "GET", f"/api/quiz/sessions/{sid}/result", token=self.token)
+
+
+def caught_mail() -> list[email.message.EmailMessage]:
+    """Every message in the mail service's volume (inside its container: no host path needed)."""
+    script = f'for f in {MAIL_DIR}/*.eml; do [ -e "$f" ] && base64 -w0 "$f" && echo; done'
+    out = compose("exec", "-T", "mail", "sh", "-c", script, capture=True)
+    parser = email.parser.BytesParser(policy=email.policy.default)
+    return [parser.parsebytes(base64.b64decode(line)) for line in out.split()]  # type: ignore[misc]
+
+
+def mailed_link(to: str, page: str) -> str | None:
+    """The `{PUBLIC_URL}/<page>?token=...` link of the newest caught message to `to`, if any."""
+    for message in reversed(caught_mail()):
+        if message["To"] and to in str(message["To"]):
+            body = message.get_body(preferencelist=("plain",))
+            text = body.get_content() if body is not None else ""
+            match = re.search(rf"https?://\S+/{page}\?token=[A-Za-z0-9_\-]+", text)
+            if match:
+                return match.group(0)
+    return None
+
+
+def wait_for_link(to: str, page: str) -> str:
+    """Wait for the auth service's (asynchronous) mail to reach the catcher."""
+    found: list[str] = []
+
+    def arrived() -> bool:
+        link = mailed_link(to, page)
+        found[:] = [link] if link else []
+        return bool(link)
+
+    wait_for(f"the {page} mail to {to} in the mail volume", arrived, timeout_s=60)
+    return found[0]
 
 
 def summary(result: dict[str, Any]) -> tuple[Any, ...]:
@@ -262,6 +312,12 @@ def main() -> int:
             return f"{journey.email}, interview {journey.session['id']}"
 
         run(journey_start, "register, sign in, start an interview, save an answer")
+
+        def verify_by_mail() -> str:
+            link = journey.verify_email()
+            return f"link {link}?token=... read from {MAIL_DIR}; email_verified true"
+
+        run(verify_by_mail, "verification mail caught by the mail service; account verified")
 
         def restart(service: str) -> Callable[[], str]:
             def step() -> str:

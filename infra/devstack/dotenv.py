@@ -16,17 +16,33 @@ from pathlib import Path
 from .processes import REPO_ROOT
 
 GENERATED = ("POSTGRES_PASSWORD", "AUTH_SECRET_KEY", "QUIZ_CLIENT_SECRET", "GATEWAY_SECRET_KEY")
-ASSIGNMENT = re.compile(r"^([A-Z][A-Z0-9_]*)=(.*)$")
+# Set (active) in a generated .env whatever the example says: the stack's own mail catcher, so a
+# fresh `make up` starts (production refuses to start without SMTP_URL) and no mail leaves it.
+COMPOSE_VALUES = {
+    "SMTP_URL": "smtp://mail:1025",
+    "MAIL_FROM": "Flask Interviews <no-reply@localhost>",
+}
+COMPOSE_NOTE = (
+    "# make up: compose's `mail` service only files messages (docker compose exec mail ls "
+    "/var/lib/fi/mail);\n# set SMTP_URL (and MAIL_FROM) to your mail provider for real mail."
+)
+ASSIGNMENT = re.compile(r"^(?:# )?([A-Z][A-Z0-9_]*)=(.*)$")
 
 
 def render_env(example: str) -> str:
-    """The example's active assignments, with every secret in `GENERATED` filled in."""
+    """The example's lines, with every secret in `GENERATED` filled in and `COMPOSE_VALUES` set."""
     lines = []
+    pending = dict(COMPOSE_VALUES)
     for line in example.splitlines():
         match = ASSIGNMENT.match(line)
-        if match and match.group(1) in GENERATED:
-            line = f"{match.group(1)}={secrets.token_urlsafe(32)}"
+        name = match.group(1) if match else None
+        if name in GENERATED and not line.startswith("#"):
+            line = f"{name}={secrets.token_urlsafe(32)}"
+        elif name in pending:
+            note = COMPOSE_NOTE + "\n" if len(pending) == len(COMPOSE_VALUES) else ""
+            line = f"{note}{name}={pending.pop(name)}"
         lines.append(line)
+    lines += [f"{name}={value}" for name, value in pending.items()]
     return "\n".join(lines) + "\n"
 
 

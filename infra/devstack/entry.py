@@ -1,4 +1,4 @@
-"""The container's command: `web <service>`, `worker`, `beat` or `migrate` (infra/docker).
+"""The container's command: `web <service>`, `worker`, `beat`, `migrate` or `mail` (infra/docker).
 
 Roles map to the argv in `processes.py` and replace this process (`os.execvp`), so the program
 itself is PID 1 and receives the container's SIGTERM.
@@ -17,7 +17,7 @@ from services.common.settings import var_dir
 from . import processes as procdefs
 from .procs import ProcessFailed, run_once
 
-ROLES = ("web", "worker", "beat", "migrate")
+ROLES = ("web", "worker", "beat", "migrate", "mail")
 
 
 def role_argv(args: list[str]) -> tuple[str, ...] | None:
@@ -33,7 +33,15 @@ def role_argv(args: list[str]) -> tuple[str, ...] | None:
         return procdefs.beat_argv(var_dir())
     if role == "migrate":
         return None
+    if role == "mail":
+        # The development mail catcher: every interface of its container, files under VAR_DIR.
+        return procdefs.mail_argv(f"0.0.0.0:{procdefs.MAIL_PORT}", mail_dir(os.environ))
     return tuple(args)  # anything else runs as given (a shell, a flask command)
+
+
+def mail_dir(env: Mapping[str, str]) -> str:
+    """Where the mail catcher files messages: MAIL_DIR, else VAR_DIR/mail (as the auth service)."""
+    return env.get("MAIL_DIR") or str(var_dir() / "mail")
 
 
 def migrate_commands(env: Mapping[str, str]) -> list[tuple[str, ...]]:

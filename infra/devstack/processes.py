@@ -17,6 +17,9 @@ DB_SERVICES = ("auth", "content", "quiz")
 DEFAULT_PORTS = {"nginx": 8080, "gateway": 8000, "auth": 8001, "content": 8002, "quiz": 8003}
 CELERY_APP = "services.quiz.worker:celery"
 CELERY_QUEUES = "quiz.sweep,quiz.reports"
+# aiosmtpd's handler class that files each message (compose's `mail` service, the e2e stack).
+MAIL_SINK = "infra.mail_sink.MailSink"
+MAIL_PORT = 1025
 
 
 @dataclass(frozen=True)
@@ -99,7 +102,11 @@ def oidc_mock(port: int) -> ProcessSpec:
     return ProcessSpec("oidc", ("oidc-provider-mock", "--host", "127.0.0.1", "--port", str(port)))
 
 
-def smtp_server(port: int, handler: str, *handler_args: str) -> ProcessSpec:
-    """A real SMTP server (aiosmtpd) on loopback with handler class `handler` (tests only)."""
-    argv = ("python", "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}", "-c", handler)
-    return ProcessSpec("smtp", (*argv, *handler_args))
+def mail_argv(listen: str, directory: Path | str) -> tuple[str, ...]:
+    """The development mail catcher (infra/mail_sink.py) on `host:port`, filing into `directory`."""
+    return ("python", "-m", "aiosmtpd", "-n", "-l", listen, "-c", MAIL_SINK, str(directory))
+
+
+def smtp_server(port: int, directory: Path | str) -> ProcessSpec:
+    """The mail catcher on loopback (the e2e stack)."""
+    return ProcessSpec("smtp", mail_argv(f"127.0.0.1:{port}", directory))

@@ -7,6 +7,10 @@ pass through. An unknown placeholder is an error rather than an empty string.
 `tls.conf` comes from `tls_off.conf.template` (plain HTTP: make run, tests) or, with `tls=True`,
 from `tls_on.conf.template` (what compose mounts). The host nginx answers and the origin it
 redirects to are derived from NGINX_PUBLIC_URL here, and by `public-url.envsh` in compose.
+
+`upstream.conf` comes from `upstream_static.conf.template` (an upstream group with keep-alive
+connections to NGINX_UPSTREAM, looked up once) unless NGINX_RESOLVER is given, in which case
+`upstream_resolver.conf.template` (what compose mounts) resolves the gateway per request.
 """
 
 from __future__ import annotations
@@ -25,14 +29,18 @@ TEMPLATES = ("nginx.conf.template", "proxy_headers.conf.template", "security_hea
 # Rendered as tls.conf: HTTPS settings and the HTTP redirect, or nothing.
 TLS_TEMPLATES = {True: "tls_on.conf.template", False: "tls_off.conf.template"}
 TLS_CONF = "tls.conf"
+# Rendered as upstream.conf: keyed by "is a resolver configured".
+UPSTREAM_TEMPLATES = {
+    False: "upstream_static.conf.template",
+    True: "upstream_resolver.conf.template",
+}
+UPSTREAM_CONF = "upstream.conf"
 PLACEHOLDER = re.compile(r"\$\{(NGINX_[A-Z0-9_]+)\}")
 DEFAULTS: dict[str, str] = {
     "NGINX_PORT": "8080",
     "NGINX_TLS_PORT": "8443",
     "NGINX_PUBLIC_URL": "http://localhost:8080",
     "NGINX_UPSTREAM": "127.0.0.1:8000",
-    # Only asked when NGINX_UPSTREAM names a host; compose uses Docker's DNS, 127.0.0.11.
-    "NGINX_RESOLVER": "127.0.0.1",
     "NGINX_WORKER_PROCESSES": "auto",
     "NGINX_CLIENT_MAX_BODY_SIZE": "2m",
     "NGINX_PROXY_CONNECT_TIMEOUT": "5s",
@@ -94,7 +102,8 @@ def render(out_dir: Path, overrides: Mapping[str, str] | None = None, tls: bool 
     """Render every template into `out_dir`, create the runtime dirs; return nginx.conf's path.
 
     With `tls`, nginx serves HTTPS on NGINX_TLS_PORT (NGINX_TLS_CERT, NGINX_TLS_KEY) and
-    redirects plain HTTP on NGINX_PORT to the public origin.
+    redirects plain HTTP on NGINX_PORT to the public origin. With NGINX_RESOLVER set, the
+    gateway's name is resolved per request instead of once (no keep-alive to it then).
     """
     out_dir = Path(out_dir).resolve()
     values = settings(out_dir, overrides)
@@ -104,6 +113,7 @@ def render(out_dir: Path, overrides: Mapping[str, str] | None = None, tls: bool 
         (runtime / sub).mkdir(parents=True, exist_ok=True)
     outputs = {name: name.removesuffix(".template") for name in TEMPLATES}
     outputs[TLS_TEMPLATES[tls]] = TLS_CONF
+    outputs[UPSTREAM_TEMPLATES[bool(values.get("NGINX_RESOLVER"))]] = UPSTREAM_CONF
     for name, output in outputs.items():
         text = render_text((TEMPLATE_DIR / name).read_text(), values)
         (out_dir / output).write_text(text)

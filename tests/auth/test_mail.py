@@ -12,10 +12,10 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from infra.devstack.net import free_port
+from infra.mail_sink import MailSink
 from services.auth import create_app
 from services.auth.mail import SmtpTarget, parse_smtp_url
 from services.common.settings import ConfigError
-from tests.e2e.support.smtp_sink import MailSink
 
 from .conftest import AuthActions, bearer, build
 from .mailbox import link_token, read_mails

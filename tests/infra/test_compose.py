@@ -154,7 +154,13 @@ def test_every_variable_in_compose_is_documented(compose: dict[str, Any]) -> Non
 
 
 def test_nginx_templates_are_mounted_and_given_every_placeholder(compose: dict[str, Any]) -> None:
-    from infra.nginx.render import PLACEHOLDER, TEMPLATE_DIR, TEMPLATES, TLS_TEMPLATES
+    from infra.nginx.render import (
+        PLACEHOLDER,
+        TEMPLATE_DIR,
+        TEMPLATES,
+        TLS_TEMPLATES,
+        UPSTREAM_TEMPLATES,
+    )
 
     nginx = services(compose)["nginx"]
     mounted = " ".join(nginx["volumes"])
@@ -166,6 +172,10 @@ def test_nginx_templates_are_mounted_and_given_every_placeholder(compose: dict[s
     tls = TLS_TEMPLATES[True]
     assert f"./infra/nginx/{tls}:/etc/nginx/templates/tls.conf.template" in mounted
     needed |= set(PLACEHOLDER.findall((TEMPLATE_DIR / tls).read_text()))
+    # ...and the gateway is resolved per request (a recreated container has a new address).
+    upstream = UPSTREAM_TEMPLATES[True]
+    assert f"./infra/nginx/{upstream}:/etc/nginx/templates/upstream.conf.template" in mounted
+    needed |= set(PLACEHOLDER.findall((TEMPLATE_DIR / upstream).read_text()))
     envsh = (REPO_ROOT / "infra/nginx/public-url.envsh").read_text()
     derived = set(re.findall(r"\b(NGINX_[A-Z_]+)=", envsh))
     assert needed <= set(nginx["environment"]) | derived
@@ -218,3 +228,28 @@ def test_migrate_writes_the_certificate_then_the_key_before_building_any_app() -
     assert commands[1] == ("python", "-m", "infra.devstack.signing_key")
     assert all(argv[0] == "flask" for argv in commands[2:])
     assert entry.migrate_commands({})[0] == ("python", "-m", "infra.devstack.signing_key")
+
+
+def test_make_up_sends_mail_to_the_stacks_mail_catcher(
+    compose: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Production refuses to start auth without SMTP_URL: the generated .env must name a server
+    # that the stack runs, reachable by auth only, and never published.
+    generated = dict(
+        line.split("=", 1)
+        for line in render_env((REPO_ROOT / ".env.example").read_text()).splitlines()
+        if line and not line.startswith("#")
+    )
+    assert generated["SMTP_URL"] == f"smtp://mail:{procdefs.MAIL_PORT}"
+    assert generated["MAIL_FROM"]
+    mail = services(compose)["mail"]
+    monkeypatch.setenv("MAIL_DIR", mail["environment"]["MAIL_DIR"])
+    assert entry.role_argv(mail["command"]) == procdefs.mail_argv(
+        f"0.0.0.0:{procdefs.MAIL_PORT}", mail["environment"]["MAIL_DIR"]
+    )
+    assert not mail.get("ports")
+    assert mail["volumes"] == [f"mail:{mail['environment']['MAIL_DIR']}"]
+    assert all(compose["networks"][n].get("internal") for n in mail["networks"])
+    for name, service in services(compose).items():
+        if name != "mail" and set(service.get("networks", [])) & set(mail["networks"]):
+            assert name == "auth", f"{name} should not reach the mail catcher"

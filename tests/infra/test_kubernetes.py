@@ -246,6 +246,11 @@ def test_production_keeps_data_stores_outside_and_dev_runs_them() -> None:
     ("copy", "original"),
     [
         *[(f"base/nginx/{name}", f"infra/nginx/{name}") for name in nginx_render.TEMPLATES],
+        # TLS ends at the load balancer; the gateway Service's address is fixed.
+        *[
+            (f"base/nginx/{name}", f"infra/nginx/{name}")
+            for name in (nginx_render.TLS_TEMPLATES[False], nginx_render.UPSTREAM_TEMPLATES[False])
+        ],
         ("overlays/dev/init-databases.sh", "infra/postgres/init-databases.sh"),
     ],
 )

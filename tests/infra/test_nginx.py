@@ -14,6 +14,7 @@ from infra.nginx.render import (
     TEMPLATE_DIR,
     TEMPLATES,
     TLS_TEMPLATES,
+    UPSTREAM_TEMPLATES,
     RenderError,
     check_config,
     nginx_binary,
@@ -52,14 +53,16 @@ def test_render_leaves_no_placeholder_and_keeps_nginx_variables(rendered: Path) 
     for variable in ("$request_id", "$http_x_request_id", "$proxy_add_x_forwarded_for", "$csp"):
         assert variable in text
     assert "listen 18080 default_server;" in text
-    assert "set $gateway 127.0.0.1:18000;" in text
+    assert "server 127.0.0.1:18000;" in text
 
 
 def test_every_template_placeholder_has_a_default_or_is_derived() -> None:
-    templates = [*TEMPLATES, *TLS_TEMPLATES.values()]
+    templates = [*TEMPLATES, *TLS_TEMPLATES.values(), *UPSTREAM_TEMPLATES.values()]
     names = {m for t in templates for m in PLACEHOLDER.findall((TEMPLATE_DIR / t).read_text())}
-    # Directories, what derives from NGINX_PUBLIC_URL, and the certificate (TLS only).
+    # Directories, what derives from NGINX_PUBLIC_URL, the certificate (TLS only) and the
+    # resolver (compose only).
     assert names - set(DEFAULTS) == {
+        "NGINX_RESOLVER",
         "NGINX_CONF_DIR",
         "NGINX_RUNTIME_DIR",
         "NGINX_SERVER_NAME",
@@ -82,18 +85,36 @@ def test_runtime_files_stay_under_the_runtime_dir(rendered: Path) -> None:
         assert re.search(rf"^\s*{directive} {re.escape(runtime)}/", text, re.M), directive
 
 
-def test_gateway_is_resolved_at_request_time_so_a_new_address_is_followed(
-    rendered: Path,
-) -> None:
+def test_a_fixed_gateway_address_gets_keep_alive_connections(rendered: Path) -> None:
+    # Without a resolver (make run, tests, Kubernetes) the gateway is an upstream group: nginx
+    # reuses idle connections to it instead of opening one per request.
     text = conf_text(rendered)
-    # A variable in proxy_pass makes nginx resolve the name per request (cached 10 s); an
-    # upstream block would pin the address found at start.
-    assert re.search(r"^\s*resolver \S+ valid=10s", text, re.M)
-    assert not re.search(r"^\s*upstream ", text, re.M)
+    assert not re.search(r"^\s*resolver ", text, re.M)
+    upstream = re.search(r"^\s*upstream (\S+) \{([^}]*)\}", text, re.M)
+    assert upstream is not None
+    assert "server 127.0.0.1:18000;" in upstream.group(2)
+    assert re.search(r"^\s*keepalive \d+;", upstream.group(2), re.M)
+    assert re.search(rf"default {upstream.group(1)};", text)
     proxied = re.findall(r"^\s*proxy_pass (\S+);", text, re.M)
     assert proxied and set(proxied) == {"http://$gateway"}
     assert "proxy_http_version 1.1;" in text
     assert 'proxy_set_header Connection "";' in text
+
+
+def test_with_a_resolver_the_gateway_is_resolved_at_request_time(tmp_path: Path) -> None:
+    # Compose: a variable in proxy_pass and no upstream group makes nginx resolve the name per
+    # request (cached 10 s), so a recreated gateway's new address is followed.
+    conf = render(tmp_path / "nginx", {**OVERRIDES, "NGINX_RESOLVER": "127.0.0.1"})
+    text = conf_text(conf)
+    assert re.search(r"^\s*resolver 127\.0\.0\.1 valid=10s", text, re.M)
+    assert not re.search(r"^\s*upstream ", text, re.M)
+    assert "default 127.0.0.1:18000;" in text
+    proxied = re.findall(r"^\s*proxy_pass (\S+);", text, re.M)
+    assert proxied and set(proxied) == {"http://$gateway"}
+    if nginx_binary() is None:
+        pytest.fail("nginx is not installed (apt-get install -y nginx)", pytrace=False)
+    result = check_config(conf)
+    assert result.returncode == 0, result.stderr
 
 
 @pytest.mark.parametrize(

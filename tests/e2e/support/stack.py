@@ -30,7 +30,6 @@ REQUIRED_BINARIES = ("nginx", "redis-server")
 ORDER = ("redis", "oidc", "smtp", "auth", "content", "quiz", "gateway", "worker", "beat", "nginx")
 STARTABLE = ("auth", "content", "quiz", "gateway", "worker", "beat", "nginx")
 READY_TIMEOUT_S = 60.0
-MAIL_SINK = "tests.e2e.support.smtp_sink.MailSink"
 
 
 def missing_binaries() -> list[str]:
@@ -69,7 +68,7 @@ class Stack:
         self._start_process(procdefs.redis_server(self.topology.ports["redis"], self.var_dir))
         self._start_process(procdefs.oidc_mock(self.topology.ports["oidc"]))
         smtp_port = self.topology.ports["smtp"]
-        self._start_process(procdefs.smtp_server(smtp_port, MAIL_SINK, str(self.mail_dir)))
+        self._start_process(procdefs.smtp_server(smtp_port, self.mail_dir))
         self.env = self._environment(self.databases.create())
         for argv in procdefs.before_start_commands():
             output = run_once(argv, self.env)

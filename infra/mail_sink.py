@@ -1,8 +1,9 @@
-"""A real SMTP server for tests: aiosmtpd with a handler that files every message.
+"""A development mail catcher: aiosmtpd with a handler that files every message as `.eml`.
 
-Run as its own process by the e2e stack:
-`python -m aiosmtpd -n -l 127.0.0.1:<port> -c tests.e2e.support.smtp_sink.MailSink <dir>`;
-unit tests use the same handler in-process with `aiosmtpd.controller.Controller`.
+Nothing is relayed anywhere. Run as its own process (infra/devstack/processes.py `mail_argv`):
+`python -m aiosmtpd -n -l <host>:<port> -c infra.mail_sink.MailSink <dir>` by compose's `mail`
+service and the e2e stack; unit tests use the same handler in-process with
+`aiosmtpd.controller.Controller`. Real deployments point SMTP_URL at their mail provider.
 """
 
 from __future__ import annotations
