@@ -28,6 +28,7 @@ def app(auth_config: dict[str, Any]) -> Iterator[Flask]:
             "AUTH_LOGIN_LIMIT_IP": "4 per minute",
             "AUTH_LOGIN_LIMIT_ACCOUNT_IP": "2 per minute",
             "AUTH_LOGIN_LIMIT_ACCOUNT": "6 per minute",
+            "AUTH_REGISTER_LIMIT_IP": "2 per hour",
         }
     )
 
@@ -133,3 +134,20 @@ def test_parallel_guesses_check_no_more_passwords_than_the_limit(
         assert sorted(set(statuses)) == [401, 429]
         assert statuses.count(401) <= 5
         assert len(checked) <= 5
+
+
+def test_registrations_from_one_address_are_limited(client: FlaskClient) -> None:
+    def register(email: str, ip: str) -> Any:
+        return client.post(
+            "/api/auth/register",
+            json={"email": email, "password": PASSWORD, "name": "N"},
+            environ_base={"REMOTE_ADDR": ip},
+        )
+
+    assert register("one@example.com", "198.51.100.7").status_code == 201
+    assert register("two@example.com", "198.51.100.7").status_code == 201
+    limited = register("three@example.com", "198.51.100.7")
+    assert limited.status_code == 429
+    assert limited.mimetype == "application/problem+json"
+    assert int(limited.headers["Retry-After"]) > 0
+    assert register("three@example.com", "198.51.100.8").status_code == 201

@@ -144,6 +144,9 @@ class Stack:
             "PUBLIC_URL": self.base_url,
             "SMTP_URL": f"smtp://127.0.0.1:{self.topology.ports['smtp']}",
             "MAIL_FROM": "Flask Interviews <no-reply@e2e.example>",
+            # The suite signs up dozens of users from one loopback address (the browser cannot
+            # pick another); the per-address limit itself is tested against the auth app.
+            "AUTH_REGISTER_LIMIT_IP": "500 per hour",
         }
         wired = platform_env(
             self.topology,
