@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from .clients.content import release_holds
 from .extensions import db
 from .models import ACTIVE, EXPIRED, QuizSession, SessionQuestion, SessionScore
+from .report_queue import request_report
 from .scoring import score_answer
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,7 @@ def finalise_session(session_id: str, status: str, now: dt.datetime, by: str) ->
         .values(score=totals["score"], max_score=totals["max_score"], percent=totals["percent"])
         .execution_options(synchronize_session=False)
     )
+    request_report(session_id)
     db.session.commit()
     log.info("session finalised", extra={"session_id": session_id, "status": status, "by": by})
     release_holds(session_id)

@@ -92,6 +92,9 @@ class QuizSession(db.Model):
     score: Mapped[float | None] = mapped_column(sa.Float)
     max_score: Mapped[float | None] = mapped_column(sa.Float)
     percent: Mapped[float | None] = mapped_column(sa.Float)
+    # Bumped whenever the score changes after finalising (a self-review, a reviewer's grade);
+    # the report is built for one version and rebuilt for the next.
+    score_version: Mapped[int] = mapped_column(sa.Integer, default=1, server_default="1")
 
     questions: Mapped[list[SessionQuestion]] = relationship(
         back_populates="session",

@@ -6,17 +6,13 @@ database) and returns the fraction of the question's points earned plus what exp
 
 from __future__ import annotations
 
-import functools
-import logging
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from services.common.patterns import PatternError, pattern_found
+from .explain_suggestions import COVERED, suggest_points, suggested_fraction
+from .short_answers import normalise, short_answer_matches
 
-log = logging.getLogger(__name__)
-_NON_WORD = re.compile(r"\W+")
 MAX_TEXT_SCORED = 10_000
 
 
@@ -56,12 +52,6 @@ def _empty_detail(kind: str, answer_key: Mapping[str, Any]) -> dict[str, Any]:
     return {}
 
 
-def normalise(text: str) -> str:
-    """Lower-case; every character that is not a letter, digit or underscore becomes a space;
-    runs of spaces collapse (services/content/bank/FORMAT.md)."""
-    return _NON_WORD.sub(" ", text.lower()).strip()
-
-
 @scorer("single")
 def score_single(answer: Any, key: Mapping[str, Any]) -> Scored:
     """All or nothing: the one chosen option must be the correct one."""
@@ -95,74 +85,26 @@ def score_multi(answer: Any, key: Mapping[str, Any]) -> Scored:
 
 @scorer("short")
 def score_short(answer: Any, key: Mapping[str, Any]) -> Scored:
-    """All or nothing: the normalised answer equals a normalised accepted answer, or one of the
-    patterns is found in it."""
-    text = normalise(str(answer)[:MAX_TEXT_SCORED])
-    accepted = {normalise(a) for a in key.get("accepted", [])}
-    matched = text in accepted or any(_search(p, text) for p in key.get("patterns", []))
-    return Scored(1.0 if matched else 0.0, matched, {"normalised": text})
-
-
-def _search(pattern: str, text: str) -> bool:
-    # Author patterns run on RE2 (linear time): a pathological one cannot stall a worker.
-    try:
-        return pattern_found(str(pattern), text)
-    except PatternError as exc:
-        # A snapshot taken before content refused such patterns: no match, never a crash.
-        log.warning(
-            "short-answer pattern not runnable, counted as no match: %s",
-            exc,
-            extra={"pattern": str(pattern)[:200]},
-        )
-        return False
+    """All or nothing (rules in `short_answers`)."""
+    text = str(answer)[:MAX_TEXT_SCORED]
+    matched = short_answer_matches(text, key)
+    return Scored(1.0 if matched else 0.0, matched, {"normalised": normalise(text)})
 
 
 @scorer("explain")
 def score_explain(answer: Any, key: Mapping[str, Any]) -> Scored:
-    """Proportional to the rubric's key points covered; a point is covered when any of its
-    keywords (synonyms) appears as a whole word or phrase, allowing simple inflections."""
-    words = normalise(str(answer)[:MAX_TEXT_SCORED]).split()
-    bases = [word_bases(w) for w in words]
+    """The key-point suggestion (rules in `explain_suggestions`): a fraction of the rubric's
+    points, with the sentence of the answer that is the evidence for each."""
     rubric: Sequence[Mapping[str, Any]] = key.get("rubric", [])
-    covered, missed = [], []
-    for point in rubric:
-        hit = any(_phrase_found(kw, bases) for kw in point.get("keywords", []))
-        (covered if hit else missed).append(point["point"])
-    fraction = len(covered) / len(rubric) if rubric else 0.0
-    return Scored(round(fraction, 6), not missed, {"covered": covered, "missed": missed})
-
-
-def keyword_found(keyword: str, text: str) -> bool:
-    """True when `keyword` (a word or phrase) occurs in `text` as whole words, each word
-    allowed a simple inflection (FORMAT.md: a trailing s, es, ed, ing)."""
-    return _phrase_found(keyword, [word_bases(w) for w in normalise(text).split()])
-
-
-def _phrase_found(keyword: str, bases: Sequence[frozenset[str]]) -> bool:
-    wanted = [word_bases(w) for w in normalise(keyword).split()]
-    if not wanted:
-        return False
-    span = len(wanted)
-    return any(
-        all(wanted[j] & bases[i + j] for j in range(span)) for i in range(len(bases) - span + 1)
+    suggestions = suggest_points(str(answer)[:MAX_TEXT_SCORED], rubric)
+    covered = [s.point for s in suggestions if s.suggestion == COVERED]
+    missed = [s.point for s in suggestions if s.suggestion != COVERED]
+    return Scored(
+        suggested_fraction(suggestions),
+        not missed,
+        {
+            "covered": covered,
+            "missed": missed,
+            "suggestions": [s.as_dict() for s in suggestions],
+        },
     )
-
-
-@functools.lru_cache(maxsize=8192)
-def word_bases(word: str) -> frozenset[str]:
-    """The forms a word may be an inflection of: itself, and itself minus one suffix (with the
-    silent "e" restored after "ing"). Two words match when their bases meet, so "cached",
-    "caches" and "caching" all match "cache", while "three" does not match "thread"."""
-    forms = {word}
-    for suffix in ("ing", "es", "ed", "d", "s"):
-        shortest = 2 if suffix == "s" else 3  # "plug-ins" is "plug ins"; "used" is no "us"
-        if (
-            word.endswith(suffix)
-            and len(word) - len(suffix) >= shortest
-            and not word.endswith("ss")
-        ):
-            stem = word[: -len(suffix)]
-            forms.add(stem)
-            if suffix == "ing":
-                forms.add(stem + "e")
-    return frozenset(forms)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from services.quiz.scoring import SCORERS, keyword_found, normalise, score_answer
+from services.quiz.explain_suggestions import keyword_found
+from services.quiz.scoring import SCORERS, score_answer
+from services.quiz.short_answers import normalise
 
 RUBRIC = {
     "rubric": [
@@ -122,7 +124,13 @@ def test_explain_scores_rubric_points_covered(answer, covered) -> None:
 
 def test_explain_records_covered_and_missed_points() -> None:
     scored = score_answer("explain", "it is micro", RUBRIC)
-    assert scored.detail == {"covered": ["small core"], "missed": ["extensions", "caching"]}
+    assert scored.detail["covered"] == ["small core"]
+    assert scored.detail["missed"] == ["extensions", "caching"]
+    assert [s["suggestion"] for s in scored.detail["suggestions"]] == [
+        "covered",
+        "missed",
+        "missed",
+    ]
 
 
 @pytest.mark.parametrize(
