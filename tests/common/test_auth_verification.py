@@ -66,7 +66,7 @@ def serving(app: Flask) -> Iterator[tuple[str, Any]]:
 
 def service_app(config: dict[str, Any]) -> Flask:
     """A minimal service verifying tokens the way content, quiz and the gateway do."""
-    app = create_base_app(__name__, "probe", {"PROXY_COUNT": 0}, dict, config)
+    app = create_base_app(__name__, "probe", {"SERVICE_PROXY_COUNT": 0}, dict, config)
     init_token_verification(app)
 
     @app.get("/whoami")

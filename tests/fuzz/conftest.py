@@ -52,7 +52,7 @@ def content_app(
         "REDIS_URL": redis_url,
         "REDIS_KEY_PREFIX": redis_prefix,
         "AUTH_JWKS_URL": None,
-        "PROXY_COUNT": 0,
+        "SERVICE_PROXY_COUNT": 0,
         "LOG_LEVEL": "ERROR",
         # Generous limits, so sign-up and sign-in are exercised rather than answered 429.
         "AUTH_REGISTER_LIMIT_IP": "10000 per hour",
@@ -177,7 +177,7 @@ def _auth_app(
         "AUTH_QUIZ_URL": quiz_url,
         "GOOGLE_CLIENT_ID": None,
         "GOOGLE_CLIENT_SECRET": None,
-        "PROXY_COUNT": 0,
+        "SERVICE_PROXY_COUNT": 0,
         "LOG_LEVEL": "ERROR",
         # Generous limits, so sign-up and sign-in are exercised rather than answered 429.
         "AUTH_REGISTER_LIMIT_IP": "10000 per hour",
