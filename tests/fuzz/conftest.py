@@ -11,10 +11,9 @@ import pytest
 import schemathesis
 from flask import Flask, Response
 
-from services.common.testing import TokenMinter, fresh_tables
+from services.common.testing import TokenMinter, fresh_tables, serve
 from tests.auth.conftest import SERVICE_SECRET
 from tests.content.conftest import make_question, seed
-from tests.gateway.standins import serve
 from tests.quiz.conftest import quiz_config, seeded_app
 from tests.quiz.fakes import FakeUpstream, ManualClock
 
