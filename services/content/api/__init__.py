@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
     api = init_openapi(app, PREFIX)
     for blueprint in PUBLIC_BLUEPRINTS:
         api.register_blueprint(blueprint, url_prefix=PREFIX)
-    # Documented with the rest: the quiz service's client is written against this document.
+    # Documented with the public routes (its tag says who may call it); the gateway never
+    # routes /internal.
     api.register_blueprint(internal.bp, url_prefix="/internal")
     register_health(app, "content", PREFIX, {"database": database_check(db)})
