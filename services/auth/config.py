@@ -26,7 +26,6 @@ def defaults() -> dict[str, Any]:
     """Fixed settings no environment variable changes (those, with their defaults, are in
     `from_env`)."""
     return {
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         # The Flask session only carries Authlib's state/nonce/PKCE verifier between the
         # redirect to Google and the callback, so it is scoped to the auth prefix.
         "SESSION_COOKIE_NAME": "auth_session",
@@ -50,7 +49,6 @@ def from_env() -> dict[str, Any]:
     secure = env_bool("JWT_COOKIE_SECURE", env_bool("SESSION_COOKIE_SECURE", production))
     return {
         "SQLALCHEMY_DATABASE_URI": env_str("AUTH_DATABASE_URL", sqlite_url("auth")),
-        "PROXY_COUNT": env_int("SERVICE_PROXY_COUNT", 2),
         "VAR_DIR": str(var_dir()),
         "AUTH_SECRET_KEY": env_str("AUTH_SECRET_KEY"),
         "AUTH_SIGNING_KEYS_DIR": env_str("AUTH_SIGNING_KEYS_DIR"),

@@ -1,11 +1,11 @@
 """Extension instances of the auth service, bound to an app by `init_app`."""
 
-from pathlib import Path
-
 from flask import Flask, request
 from flask_limiter import Limiter
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+
+from services.common.database import init_database
 
 
 def client_address() -> str:
@@ -29,15 +29,7 @@ limiter = Limiter(
 
 def init_app(app: Flask) -> None:
     """Bind the database, its migrations and the rate limiter to `app`."""
-    db.init_app(app)
-    migrate.init_app(
-        app,
-        db,
-        directory=str(Path(__file__).parent / "migrations"),
-        # SQLite cannot ALTER most things in place; batch mode rebuilds tables there.
-        render_as_batch=True,
-        compare_type=True,
-    )
+    init_database(app, db, migrate, __file__)
     init_rate_limits(app)
 
 

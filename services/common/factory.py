@@ -11,7 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from .errors import register_error_handlers
 from .request_guard import init_request_guard
 from .request_log import init_request_logging
-from .settings import load_config
+from .settings import load_config, trusted_proxy_count
 
 
 def create_base_app(
@@ -26,8 +26,8 @@ def create_base_app(
     refused (`request_guard`) and problem+json."""
     app = Flask(import_name)
     load_config(app, defaults, from_env, overrides)
-    app.config.setdefault("SERVICE_NAME", service)
-    proxies = int(app.config.get("PROXY_COUNT", 2))
+    app.config["SERVICE_NAME"] = service
+    proxies = trusted_proxy_count(app)
     if proxies > 0:
         # Trust exactly as many X-Forwarded-* hops as sit in front of us (nginx, gateway).
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]

@@ -1,4 +1,5 @@
-"""The platform's one pagination contract (API.md): `page`/`per_page` in, an envelope out.
+"""The platform's one pagination contract (docs/architecture.md, "Lists"): `page`/`per_page` in,
+an envelope out.
 
 `{"items": [...], "page": 1, "per_page": 20, "total": N}`; `per_page` above the cap is a 422
 (never silently clamped), and `page` is bounded so the offset fits a database integer.

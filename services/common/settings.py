@@ -84,9 +84,17 @@ def sqlite_url(name: str) -> str:
 
 
 def shared_settings() -> dict[str, Any]:
-    """Settings every service reads the same way."""
+    """Settings every service reads the same way; each key is its environment variable's name."""
     return {
-        "ENV_NAME": env_str("APP_ENV", "development"),
+        "APP_ENV": env_str("APP_ENV", "development"),
+        # X-Forwarded-* hops each app trusts (`ProxyFix`): nginx and the gateway sit in front of
+        # a service, nginx alone in front of the gateway. A wrong count lets callers spoof
+        # their address.
+        "SERVICE_PROXY_COUNT": env_int("SERVICE_PROXY_COUNT", 2),
+        "GATEWAY_PROXY_COUNT": env_int("GATEWAY_PROXY_COUNT", 1),
+        # A pooled connection the database dropped (restart, idle timeout) is replaced before
+        # use instead of failing the request that drew it.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "REDIS_URL": env_str("REDIS_URL", "redis://127.0.0.1:6379/0"),
         "REDIS_KEY_PREFIX": env_str("REDIS_KEY_PREFIX", "fi:"),
         "LOG_LEVEL": env_str("LOG_LEVEL", "INFO"),
@@ -116,7 +124,14 @@ def load_config(
 
 def is_production(app: Flask) -> bool:
     """True when the app runs with `APP_ENV=production`."""
-    return app.config.get("ENV_NAME") == "production"
+    return app.config.get("APP_ENV") == "production"
+
+
+def trusted_proxy_count(app: Flask) -> int:
+    """How many X-Forwarded-* hops `app` trusts: `GATEWAY_PROXY_COUNT` for the gateway,
+    `SERVICE_PROXY_COUNT` for the services behind it."""
+    gateway = app.config.get("SERVICE_NAME") == "gateway"
+    return int(app.config["GATEWAY_PROXY_COUNT" if gateway else "SERVICE_PROXY_COUNT"])
 
 
 def require_settings(app: Flask, *names: str) -> None:

@@ -1,8 +1,13 @@
-"""Helpers for tests: tokens signed like the auth service's, and per-test database schemas."""
+"""Helpers for tests: tokens signed like the auth service's, per-test database schemas, and a
+WSGI app served on a free local port.
+
+The one free-port helper is `infra.devstack.net.free_port` (the development stack uses it too).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -16,6 +21,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import Flask
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
+from werkzeug.serving import make_server
 
 TEST_ISSUER = "flask-interviews-auth"
 TEST_AUDIENCE = "flask-interviews"
@@ -133,3 +139,38 @@ def schema_differences(db: Any, **options: Any) -> list[Any]:
     with db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True, **options})
         return list(compare_metadata(context, db.metadata))
+
+
+class LocalServer:
+    """A WSGI app served by a background thread on a free port of `host`, until `stop`."""
+
+    def __init__(self, app: Any, host: str = "127.0.0.1") -> None:
+        self._server = make_server(host, 0, app, threaded=True)
+        self.url = f"http://{host}:{self._server.server_port}"
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+        self._thread.start()
+        self._stopped = False
+
+    def stop(self) -> None:
+        """Stop serving and free the port (again is a no-op)."""
+        if self._stopped:
+            return
+        self._stopped = True
+        self._server.shutdown()
+        self._thread.join(5)
+        self._server.server_close()
+
+    def __enter__(self) -> LocalServer:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
+
+
+@contextmanager
+def serve(app: Any, host: str = "127.0.0.1") -> Iterator[str]:
+    """Serve `app` on a free local port for the duration of the block; yields its base URL."""
+    with LocalServer(app, host) as server:
+        yield server.url

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from services.common.errors import ValidationFailed
 
-from . import codec, rules
+from . import codec, question_types
 from .extensions import db
 from .models import Question
 from .store import check_batch, known_topics, save_questions
@@ -56,7 +56,7 @@ def patch_question(question: Question, payload: Mapping[str, Any]) -> Question:
         base = codec.to_source(question)
         if changes.get("type", base["type"]) != base["type"]:
             # A new type brings its own answer fields; the old type's no longer apply.
-            for field in rules.TYPE_FIELDS[base["type"]]:
+            for field in question_types.of(base["type"]).fields:
                 base.pop(field, None)
         question = _store(question, {**base, **changes}, commit=False)
     if retired is not None:

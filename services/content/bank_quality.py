@@ -1,7 +1,8 @@
 """Rules against give-aways: answers a candidate can spot without knowing Flask.
 
-Per-question rules (`check_question_quality`) run with every other rule of one question in
-`rules.check_question`, so the bank files, the authoring API and both importers refuse the same
+Per-question rules (`check_correct_length`, `check_short_prompt`, `check_keywords`) belong to
+the question types that use them (`question_types`) and run with every other rule of one question
+in `rules.check_question`, so the bank files, the authoring API and both importers refuse the same
 give-aways. Bank-wide rules (`check_bank`) only make sense over the whole bank and run in
 `bank lint` (and so in the test suite); `bank_summary` reports the ratios they measure.
 """
@@ -14,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from . import rules
+from .bank_fields import Errors, add_error, normalise
 
 # Rule 1: the longest option should not betray the answer.
 MAX_LONGEST_CORRECT_SHARE = 0.35
@@ -74,12 +75,6 @@ GENERIC_WORDS = frozenset(
 )
 _SUFFIXES = ("ing", "es", "ed", "s")
 
-Errors = dict[str, list[str]]
-
-
-def _add(errors: Errors, field: str, message: str) -> None:
-    errors.setdefault(field, []).append(message)
-
 
 def _word_forms(word: str) -> set[str]:
     """The word and the word minus one inflection suffix, so `sessions` counts as `session`."""
@@ -88,19 +83,6 @@ def _word_forms(word: str) -> set[str]:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             forms.add(word[: -len(suffix)])
     return forms
-
-
-def check_question_quality(data: Mapping[str, Any]) -> Errors:
-    """Give-away errors of one question, by field path; malformed fields are left to rules.py."""
-    errors: Errors = {}
-    qtype = data.get("type")
-    if qtype == "single":
-        _check_correct_length(data.get("options"), errors)
-    elif qtype == "short":
-        _check_short_prompt(data.get("prompt"), data.get("accepted"), errors)
-    elif qtype == "explain":
-        _check_keywords(data.get("rubric"), errors)
-    return errors
 
 
 def _option_texts(options: Any) -> tuple[str | None, list[str]]:
@@ -115,13 +97,14 @@ def _option_texts(options: Any) -> tuple[str | None, list[str]]:
     return (correct[0] if len(correct) == 1 else None), wrong
 
 
-def _check_correct_length(options: Any, errors: Errors) -> None:
+def check_correct_length(options: Any, errors: Errors) -> None:
+    """A single question's correct option may be at most twice the median wrong one's length."""
     correct, wrong = _option_texts(options)
     if correct is None or not wrong:
         return
     median = statistics.median(len(t.strip()) for t in wrong)
     if len(correct.strip()) > MAX_CORRECT_TO_MEDIAN_DISTRACTOR * median:
-        _add(
+        add_error(
             errors,
             "options",
             f"The correct option ({len(correct.strip())} characters) is more than twice as long "
@@ -129,21 +112,23 @@ def _check_correct_length(options: Any, errors: Errors) -> None:
         )
 
 
-def _check_short_prompt(prompt: Any, accepted: Any, errors: Errors) -> None:
+def check_short_prompt(prompt: Any, accepted: Any, errors: Errors) -> None:
+    """A short question's prompt must not contain every word of an accepted answer."""
     if not isinstance(prompt, str) or not isinstance(accepted, list):
         return
-    prompt_words = set(rules.normalise(prompt).split())
+    prompt_words = set(normalise(prompt).split())
     for index, answer in enumerate(accepted):
-        words = set(rules.normalise(answer).split()) if isinstance(answer, str) else set()
+        words = set(normalise(answer).split()) if isinstance(answer, str) else set()
         if words and words <= prompt_words:
-            _add(
+            add_error(
                 errors,
                 f"accepted.{index}",
                 f"Every word of {answer!r} is already in the prompt: reword the prompt.",
             )
 
 
-def _check_keywords(rubric: Any, errors: Errors) -> None:
+def check_keywords(rubric: Any, errors: Errors) -> None:
+    """Rubric keywords are specific (no generic single word) and each belongs to one point."""
     if not isinstance(rubric, list):
         return
     owners: dict[str, int] = {}
@@ -154,9 +139,9 @@ def _check_keywords(rubric: Any, errors: Errors) -> None:
         for keyword in keywords:
             if not isinstance(keyword, str):
                 continue
-            norm = rules.normalise(keyword)
+            norm = normalise(keyword)
             if " " not in norm and _word_forms(norm) & GENERIC_WORDS:
-                _add(
+                add_error(
                     errors,
                     f"rubric.{index}.keywords",
                     f"{keyword!r} is a word any answer would contain; use a phrase or a "
@@ -164,7 +149,7 @@ def _check_keywords(rubric: Any, errors: Errors) -> None:
                 )
             first = owners.setdefault(norm, index)
             if first != index:
-                _add(
+                add_error(
                     errors,
                     f"rubric.{index}.keywords",
                     f"{keyword!r} is also a keyword of point {first}: one answer word would "

@@ -13,7 +13,6 @@ PREFIX = "/api/content"
 def defaults() -> dict[str, Any]:
     """Safe development defaults."""
     return {
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         # Bodies above this are refused with 413 (imports are the only large ones).
         "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
         **openapi_settings("Content", PREFIX),
@@ -24,7 +23,6 @@ def from_env() -> dict[str, Any]:
     """Settings read from the environment (see `.env.example`)."""
     return {
         "SQLALCHEMY_DATABASE_URI": env_str("CONTENT_DATABASE_URL", sqlite_url("content")),
-        "PROXY_COUNT": env_int("SERVICE_PROXY_COUNT", 2),
         # Seconds browsers and the gateway may reuse a list before revalidating with its ETag.
         "CONTENT_CACHE_MAX_AGE": env_int("CONTENT_CACHE_MAX_AGE", 60),
     }

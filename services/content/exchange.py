@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from services.common.errors import Problem
 
-from . import codec, gift, rules
+from . import codec, gift, question_types, rules
+from .bank_fields import normalise
 from .extensions import db
 from .models import Question, Topic
 from .store import ItemError, check_batch, known_topics, save_questions, save_topics
@@ -145,58 +146,30 @@ def import_gift(source: str, topic: str | None, difficulty: str | None) -> dict[
     return {**report, "skipped": skipped}
 
 
-UNSUPPORTED = {
-    "numerical": "Numerical questions are not supported.",
-    "matching": "Matching questions are not supported.",
-}
-
-
 def _to_bank(
     question: gift.GiftQuestion, known: set[str], topic: str | None, difficulty: str
 ) -> tuple[dict[str, Any] | None, str | None]:
     """A bank-format item for a GIFT question, or None and why it is unsupported."""
-    if question.kind in UNSUPPORTED:
-        return None, UNSUPPORTED[question.kind]
+    qtype = question_types.for_gift(question)
+    if qtype is None:
+        return None, f"{question.kind.capitalize()} questions are not supported."
+    refusal = qtype.gift_refusal(question)
+    if refusal is not None:
+        return None, refusal
     meta = question.meta
-    if question.kind == "essay" and not meta.get("rubric"):
-        return None, (
-            "An essay needs a rubric to become an explain question: add a "
-            '`// fi: {"rubric": [...]}` comment before it (see docs/content.md).'
-        )
-    qtype = _type_of(question)
     item: dict[str, Any] = {
         "key": meta.get("key") or _key_from(question, topic),
         "topic": _topic_of(question, known, topic),
-        "type": qtype,
+        "type": qtype.name,
         "difficulty": meta.get("difficulty", difficulty),
         "prompt": question.prompt,
-        "model_answer": meta.get("model_answer") or _derived_answer(question),
+        "model_answer": meta.get("model_answer") or qtype.gift_model_answer(question),
         "explanation": question.general_feedback or "",
         "references": meta.get("references", []),
         "tags": meta.get("tags", []),
+        **qtype.from_gift(question),
     }
-    if qtype in ("single", "multi"):
-        item["options"] = [
-            {"text": a.text, "correct": a.correct, **({"why": a.feedback} if a.feedback else {})}
-            for a in question.answers
-        ]
-    elif qtype == "true_false":
-        item["answer"] = question.truth
-    elif qtype == "short":
-        item["accepted"] = [a.text for a in question.answers]
-        item["patterns"] = meta.get("patterns", [])
-    else:
-        item["rubric"] = meta["rubric"]
     return item, None
-
-
-def _type_of(question: gift.GiftQuestion) -> str:
-    if question.kind == "choice":
-        if question.meta.get("type") in ("single", "multi"):
-            return str(question.meta["type"])
-        weighted = any(a.weight is not None for a in question.answers)
-        return "multi" if weighted else "single"
-    return {"true_false": "true_false", "short": "short", "essay": "explain"}[question.kind]
 
 
 def _topic_of(question: gift.GiftQuestion, known: set[str], fallback: str | None) -> str | None:
@@ -206,15 +179,8 @@ def _topic_of(question: gift.GiftQuestion, known: set[str], fallback: str | None
 
 
 def _key_from(question: gift.GiftQuestion, topic: str | None) -> str:
-    title = rules.normalise(question.title or "").replace("_", " ")
+    title = normalise(question.title or "").replace("_", " ")
     slug = "-".join(title.split())[:80]
     if rules.KEY_PATTERN.match(slug or "-"):
         return slug
     return f"{topic or 'gift'}-line-{question.line}"
-
-
-def _derived_answer(question: gift.GiftQuestion) -> str:
-    """A model answer for a plain Moodle question: its correct answer(s)."""
-    if question.kind == "true_false":
-        return "True." if question.truth else "False."
-    return "; ".join(a.text for a in question.answers if a.correct)

@@ -4,7 +4,8 @@ Reads: `$CATEGORY:` lines, `//` comments, `::title::`, `[format]`, multiple choi
 (`{=right#feedback ~wrong#feedback}`), multiple answers (`{~%50%a ~%-100%b}`), true/false
 (`{T}`, `{FALSE#wrong fb#right fb}`), short answer (`{=a =b}`), essay (`{}`), general feedback
 (`####`), escapes (`\\~ \\= \\# \\{ \\} \\: \\\\ \\n`). Numerical (`{#...}`) and matching (`->`)
-questions are recognised and reported as unsupported. A comment `// fi: {json}` just before a
+questions are recognised and reported as unsupported. Which of our types a GIFT question becomes,
+and how each type is written, is in `question_types`. A comment `// fi: {json}` just before a
 question carries what GIFT cannot say (difficulty, model answer, rubric...); Moodle ignores it.
 """
 
@@ -14,6 +15,8 @@ import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
+
+from . import question_types
 
 SPECIAL = "~=#{}:"
 META_PREFIX = "// fi:"
@@ -239,11 +242,6 @@ def _answers(body: str, line: int) -> list[GiftAnswer]:
     return answers
 
 
-def _share(correct: int) -> str:
-    """A Moodle weight such as 33.33333 for one of `correct` right answers."""
-    return f"{100 / correct:.5f}".rstrip("0").rstrip(".")
-
-
 def dump(topics: list[dict[str, Any]], questions: list[dict[str, Any]]) -> str:
     """GIFT text for canonical bank-format questions, one `$CATEGORY` per topic."""
     lines = [
@@ -263,25 +261,13 @@ def dump(topics: list[dict[str, Any]], questions: list[dict[str, Any]]) -> str:
 
 
 def _dump_question(q: dict[str, Any]) -> list[str]:
+    qtype = question_types.of(q["type"])
     meta = {k: q[k] for k in ("key", "type", "difficulty", "model_answer", "references", "tags")}
-    if q["type"] == "short":
-        meta["patterns"] = q["patterns"]
-    if q["type"] == "explain":
-        meta["rubric"] = q["rubric"]
+    meta.update(qtype.gift_meta(q))
     out = [META_PREFIX + " " + json.dumps(meta, ensure_ascii=False)]
     out.append(f"::{escape(q['key'])}::[markdown]{escape(q['prompt'])} {{")
-    if q["type"] in ("single", "multi"):
-        share = _share(sum(1 for o in q["options"] if o["correct"]))
-        for option in q["options"]:
-            if q["type"] == "single":
-                mark = "=" if option["correct"] else "~"
-            else:
-                mark = f"~%{share}%" if option["correct"] else "~%-100%"
-            why = f"#{escape(option['why'])}" if option.get("why") else ""
-            out.append(f"{mark}{escape(option['text'])}{why}")
-    elif q["type"] == "true_false":
-        out.append("TRUE" if q["answer"] else "FALSE")
-    elif q["type"] == "short":
-        out += [f"={escape(text)}" for text in q["accepted"]]
+    for line in qtype.gift_lines(q):
+        feedback = f"#{escape(line.feedback)}" if line.feedback else ""
+        out.append(f"{line.mark}{escape(line.text)}{feedback}")
     out += [f"####{escape(q['explanation'])}", "}"]
     return out

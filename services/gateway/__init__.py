@@ -9,7 +9,7 @@ from flask import Flask
 
 from services.common.factory import create_base_app
 
-from . import upstreams, web
+from . import pages, proxy, upstreams, web
 from .config import defaults, from_env
 
 
@@ -17,11 +17,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the gateway (no models, no database)."""
     app = create_base_app(__name__, "gateway", defaults(), from_env, config)
     upstreams.init_app(app)
-
-    from .pages import bp as pages_bp
-    from .proxy import bp as proxy_bp
-
-    app.register_blueprint(pages_bp)
-    app.register_blueprint(proxy_bp)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(proxy.bp)
     web.init_app(app)
     return app

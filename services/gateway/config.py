@@ -28,8 +28,6 @@ def defaults() -> dict[str, Any]:
         "GATEWAY_READ_TIMEOUT": 25.0,
         "GATEWAY_READY_TIMEOUT": 2.0,
         "GATEWAY_POOL_SIZE": 16,
-        # nginx sits in front of the gateway: trust exactly one hop of X-Forwarded-*.
-        "PROXY_COUNT": 1,
     }
 
 
@@ -46,7 +44,6 @@ def from_env() -> dict[str, Any]:
     )
     for name in ("GATEWAY_CONNECT_TIMEOUT", "GATEWAY_READ_TIMEOUT", "GATEWAY_READY_TIMEOUT"):
         settings[name] = env_float(name, base[name])
-    settings["PROXY_COUNT"] = env_int("GATEWAY_PROXY_COUNT", base["PROXY_COUNT"])
     # Signs the web pages' session cookie (their CSRF tokens and flashed messages).
     settings["GATEWAY_SECRET_KEY"] = env_str("GATEWAY_SECRET_KEY")
     return settings

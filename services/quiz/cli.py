@@ -27,6 +27,6 @@ def sweep_command() -> None:
     click.echo(f"sessions finalised: {finalised}")
 
 
-def init_cli(app: Flask) -> None:
-    """Register the commands."""
+def init_app(app: Flask) -> None:
+    """Register the `quiz` command group."""
     app.cli.add_command(quiz_cli)

@@ -13,7 +13,6 @@ PREFIX = "/api/quiz"
 def defaults() -> dict[str, Any]:
     """Safe development defaults."""
     return {
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         # How many of a candidate's latest sessions count as "recently seen" when drawing.
         "QUIZ_RECENT_SESSIONS": 3,
         **openapi_settings("Quiz", PREFIX),
@@ -24,7 +23,6 @@ def from_env() -> dict[str, Any]:
     """Settings read from the environment (see `.env.example` and docs/quiz.md)."""
     return {
         "SQLALCHEMY_DATABASE_URI": env_str("QUIZ_DATABASE_URL", sqlite_url("quiz")),
-        "PROXY_COUNT": env_int("SERVICE_PROXY_COUNT", 2),
         "QUIZ_CONTENT_URL": env_str("QUIZ_CONTENT_URL", "http://127.0.0.1:8002"),
         "QUIZ_AUTH_URL": env_str("QUIZ_AUTH_URL", "http://127.0.0.1:8001"),
         "QUIZ_CLIENT_ID": env_str("QUIZ_CLIENT_ID", "quiz"),

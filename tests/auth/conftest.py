@@ -44,7 +44,7 @@ def auth_config(
         "AUTH_QUIZ_URL": "http://127.0.0.1:9",
         "GOOGLE_CLIENT_ID": None,
         "GOOGLE_CLIENT_SECRET": None,
-        "PROXY_COUNT": 0,
+        "SERVICE_PROXY_COUNT": 0,
     }
 
 

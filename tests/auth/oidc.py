@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import socket
 import subprocess
 import sys
 import tempfile
@@ -16,6 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import requests
 
+from infra.devstack.net import free_port
 from services.common.settings import REPO_ROOT
 
 
@@ -74,13 +74,6 @@ def pkce_matches(verifier: str, challenge: str) -> bool:
 def query(url: str) -> dict[str, str]:
     """The query parameters of a URL, one value each."""
     return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @contextmanager

@@ -277,7 +277,7 @@ def test_redirects_come_from_public_url_not_from_a_forged_host(
 ) -> None:
     config = {
         **auth_config,
-        "PROXY_COUNT": 2,
+        "SERVICE_PROXY_COUNT": 2,
         "PUBLIC_URL": PUBLIC_URL,
         "AUTH_POST_LOGIN_REDIRECT": "/dashboard",
         "GOOGLE_DISCOVERY_URL": provider.discovery_url,

@@ -15,8 +15,9 @@ import requests
 from flask import Flask
 from flask.testing import FlaskClient
 
+from services.common.testing import serve
+
 from .conftest import PASSWORD, AuthActions, build
-from .servers import serve
 
 
 @pytest.fixture

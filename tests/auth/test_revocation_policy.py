@@ -15,7 +15,7 @@ from services.common.testing import TokenMinter
 
 def probe_app(config: dict[str, Any], policy: Any = None) -> Flask:
     """A minimal service verifying tokens, with `policy` as its revocation policy if given."""
-    app = create_base_app(__name__, "probe", {"PROXY_COUNT": 0}, dict, config)
+    app = create_base_app(__name__, "probe", {"SERVICE_PROXY_COUNT": 0}, dict, config)
     if policy is None:
         init_token_verification(app)
     else:

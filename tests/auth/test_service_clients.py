@@ -12,8 +12,9 @@ import pytest
 from flask import Flask, Response, request
 from flask.testing import FlaskClient
 
+from services.common.testing import serve
+
 from .conftest import SERVICE_SECRET, AuthActions, bearer, build
-from .servers import serve
 
 TOKEN_URL = "/internal/oauth/token"
 

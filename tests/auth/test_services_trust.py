@@ -46,7 +46,7 @@ def services(app: Flask, auth_config: dict[str, Any], tmp_path: Path) -> Iterato
         "AUTH_JWKS_URL": None,
         "REDIS_URL": auth_config["REDIS_URL"],
         "REDIS_KEY_PREFIX": auth_config["REDIS_KEY_PREFIX"],
-        "PROXY_COUNT": 0,
+        "SERVICE_PROXY_COUNT": 0,
     }
     built = {
         "content": create_content(

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import jwt
 import pytest
 import redis
 from flask import Flask, jsonify
-from werkzeug.serving import make_server
 
 from services.common.auth import (
     KeySet,
@@ -24,7 +20,7 @@ from services.common.auth import (
     require_role,
 )
 from services.common.factory import create_base_app
-from services.common.testing import TokenMinter
+from services.common.testing import LocalServer, TokenMinter
 
 
 class JwksServer:
@@ -43,30 +39,9 @@ class JwksServer:
         self.app = app
 
 
-@contextmanager
-def serving(app: Flask) -> Iterator[tuple[str, Any]]:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    stopped = False
-
-    def stop() -> None:
-        nonlocal stopped
-        if not stopped:
-            server.shutdown()
-            thread.join(5)
-            server.server_close()
-            stopped = True
-
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/jwks.json", stop
-    finally:
-        stop()
-
-
 def service_app(config: dict[str, Any]) -> Flask:
     """A minimal service verifying tokens the way content, quiz and the gateway do."""
-    app = create_base_app(__name__, "probe", {"PROXY_COUNT": 0}, dict, config)
+    app = create_base_app(__name__, "probe", {"SERVICE_PROXY_COUNT": 0}, dict, config)
     init_token_verification(app)
 
     @app.get("/whoami")
@@ -89,12 +64,12 @@ def base_config(redis_url: str, redis_prefix: str) -> dict[str, Any]:
 
 def test_keyset_fetches_by_kid_and_keeps_serving_from_cache(minter: TokenMinter) -> None:
     server = JwksServer(minter.jwks)
-    with serving(server.app) as (url, stop):
-        keys = KeySet(url=url, min_refetch_s=0)
+    with LocalServer(server.app) as served:
+        keys = KeySet(url=f"{served.url}/jwks.json", min_refetch_s=0)
         assert keys.key_for(minter.kid) is not None
         assert keys.key_for(minter.kid) is not None
         assert server.fetches == 1
-        stop()
+        served.stop()
         # The auth service is down: cached keys still verify, unknown ones are refused.
         assert keys.key_for(minter.kid) is not None
         with pytest.raises(jwt.InvalidTokenError):
@@ -104,7 +79,8 @@ def test_keyset_fetches_by_kid_and_keeps_serving_from_cache(minter: TokenMinter)
 def test_keyset_refetches_unknown_kids_at_most_once_per_interval(minter: TokenMinter) -> None:
     rotated = TokenMinter(kid="rotated-key")
     server = JwksServer(minter.jwks)
-    with serving(server.app) as (url, _stop):
+    with LocalServer(server.app) as served:
+        url = f"{served.url}/jwks.json"
         keys = KeySet(url=url, min_refetch_s=3600)
         keys.key_for(minter.kid)
         server.document = {"keys": minter.jwks["keys"] + rotated.jwks["keys"]}
@@ -143,10 +119,11 @@ def test_service_verifies_through_jwks_url_and_survives_auth_outage(
     minter: TokenMinter, base_config: dict[str, Any]
 ) -> None:
     server = JwksServer(minter.jwks)
-    with serving(server.app) as (url, stop):
-        client = service_app({**base_config, "AUTH_JWKS_URL": url}).test_client()
+    with LocalServer(server.app) as served:
+        config = {**base_config, "AUTH_JWKS_URL": f"{served.url}/jwks.json"}
+        client = service_app(config).test_client()
         assert client.get("/whoami", headers=minter.headers(sub="u1")).get_json() == {"sub": "u1"}
-        stop()
+        served.stop()
         assert client.get("/whoami", headers=minter.headers(sub="u2")).status_code == 200
 
 

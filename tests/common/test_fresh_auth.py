@@ -15,7 +15,7 @@ from services.common.testing import TokenMinter
 
 def sensitive_app(config: dict[str, Any]) -> Flask:
     """A service with one route that needs a fresh sign-in."""
-    app = create_base_app(__name__, "probe", {"PROXY_COUNT": 0}, dict, config)
+    app = create_base_app(__name__, "probe", {"SERVICE_PROXY_COUNT": 0}, dict, config)
     init_token_verification(app)
 
     @app.post("/sensitive")

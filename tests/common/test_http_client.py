@@ -2,29 +2,14 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 import requests
 from flask import Flask, g, request
-from werkzeug.serving import make_server
 
 from services.common.http_client import ServiceClient
-
-
-@contextmanager
-def serving(app: Flask) -> Iterator[str]:
-    """Serve `app` on a free local port for the duration of the block."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join()
+from services.common.testing import serve
 
 
 @pytest.fixture
@@ -39,7 +24,7 @@ def upstream_url() -> Iterator[str]:
     def moved() -> tuple:
         return "<p>Moved.</p>", 302, {"Location": "/elsewhere"}
 
-    with serving(upstream) as url:
+    with serve(upstream) as url:
         yield url
 
 

@@ -17,7 +17,7 @@ from services.common.testing import TokenMinter
 @pytest.fixture
 def app(minter: TokenMinter, redis_url: str, redis_prefix: str) -> Flask:
     config = {"REDIS_URL": redis_url, "REDIS_KEY_PREFIX": redis_prefix, **minter.app_config()}
-    app = create_base_app(__name__, "probe", {"PROXY_COUNT": 0}, dict, config)
+    app = create_base_app(__name__, "probe", {"SERVICE_PROXY_COUNT": 0}, dict, config)
     init_token_verification(app)
 
     @app.get("/open")

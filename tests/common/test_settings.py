@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from flask import Flask
 
 from services.common.settings import (
     ConfigError,
@@ -11,6 +12,8 @@ from services.common.settings import (
     env_int,
     env_list,
     env_str,
+    shared_settings,
+    trusted_proxy_count,
 )
 
 
@@ -50,3 +53,19 @@ def test_env_list_splits_and_strips(monkeypatch):
     monkeypatch.setenv("X_LIST", " a, b ,,c ")
     assert env_list("X_LIST") == ["a", "b", "c"]
     assert env_list("X_UNSET", ["z"]) == ["z"]
+
+
+@pytest.mark.parametrize(("service", "expected"), [("gateway", 1), ("content", 2), ("auth", 2)])
+def test_each_app_trusts_its_own_proxy_count_by_default(monkeypatch, service, expected):
+    monkeypatch.delenv("GATEWAY_PROXY_COUNT", raising=False)
+    monkeypatch.delenv("SERVICE_PROXY_COUNT", raising=False)
+    app = Flask(service)
+    app.config.update(shared_settings(), SERVICE_NAME=service)
+    assert trusted_proxy_count(app) == expected
+
+
+def test_the_proxy_counts_come_from_their_environment_variables(monkeypatch):
+    monkeypatch.setenv("GATEWAY_PROXY_COUNT", "0")
+    monkeypatch.setenv("SERVICE_PROXY_COUNT", "1")
+    settings = shared_settings()
+    assert (settings["GATEWAY_PROXY_COUNT"], settings["SERVICE_PROXY_COUNT"]) == (0, 1)

@@ -92,7 +92,7 @@ def app(
         "REDIS_URL": redis_url,
         "REDIS_KEY_PREFIX": redis_prefix,
         "AUTH_JWKS_URL": None,
-        "PROXY_COUNT": 0,
+        "SERVICE_PROXY_COUNT": 0,
         "CONTENT_CACHE_MAX_AGE": 60,
     }
     with fresh_tables(create_app(config), db) as app:

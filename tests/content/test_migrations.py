@@ -22,7 +22,7 @@ def migrated(database_url: str, minter: TokenMinter) -> Iterator[Flask]:
         **minter.app_config(),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "AUTH_JWKS_URL": None,
-        "PROXY_COUNT": 0,
+        "SERVICE_PROXY_COUNT": 0,
     }
     with migrated_schema(create_app(config), db) as app:
         yield app

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 import secrets
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import urljoin
 
 import pytest
 import requests
+
+from tests.auth.oidc import query
 
 from .support.client import PASSWORD, assert_problem, bearer, register_and_login
 from .support.stack import Stack
@@ -20,10 +22,6 @@ def browser() -> requests.Session:
     session = requests.Session()
     session.trust_env = False
     return session
-
-
-def query(url: str) -> dict[str, str]:
-    return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
 
 
 def test_register_login_me_refresh_and_logout_with_bearer_tokens(stack: Stack) -> None:

@@ -7,12 +7,9 @@ import uuid
 import pytest
 import requests
 
+from .support.client import TIMEOUT_S, get
+
 pytestmark = pytest.mark.e2e
-TIMEOUT = 10
-
-
-def get(stack, path: str, **kwargs) -> requests.Response:
-    return requests.get(f"{stack.base_url}{path}", timeout=TIMEOUT, **kwargs)
 
 
 def test_topics_through_nginx_list_seeded_bank(stack) -> None:
@@ -71,7 +68,7 @@ def test_lists_keep_etag_and_answer_304_through_nginx(stack) -> None:
 )
 def test_internal_routes_are_not_reachable_through_nginx(stack, method: str, path: str) -> None:
     response = requests.request(
-        method, f"{stack.base_url}{path}", json={"topics": [], "count": 1}, timeout=TIMEOUT
+        method, f"{stack.base_url}{path}", json={"topics": [], "count": 1}, timeout=TIMEOUT_S
     )
     assert response.status_code == 404
 
@@ -90,7 +87,7 @@ def test_author_creates_exports_and_retires_through_nginx(stack) -> None:
         "explanation": "It builds URLs from endpoint names.",
     }
     created = requests.post(
-        f"{stack.base_url}/api/content/questions", json=question, headers=headers, timeout=TIMEOUT
+        f"{stack.base_url}/api/content/questions", json=question, headers=headers, timeout=TIMEOUT_S
     )
     assert created.status_code == 201, created.text
     qid = created.json()["id"]
@@ -98,12 +95,12 @@ def test_author_creates_exports_and_retires_through_nginx(stack) -> None:
     assert exported.status_code == 200
     assert key in {q["key"] for q in exported.json()["questions"]}
     retired = requests.delete(
-        f"{stack.base_url}/api/content/questions/{qid}", headers=headers, timeout=TIMEOUT
+        f"{stack.base_url}/api/content/questions/{qid}", headers=headers, timeout=TIMEOUT_S
     )
     assert retired.status_code == 204
     assert get(stack, f"/api/content/questions/{qid}").status_code == 404
 
 
 def test_authoring_without_token_is_401_through_nginx(stack) -> None:
-    response = requests.post(f"{stack.base_url}/api/content/questions", json={}, timeout=TIMEOUT)
+    response = requests.post(f"{stack.base_url}/api/content/questions", json={}, timeout=TIMEOUT_S)
     assert response.status_code == 401

@@ -7,16 +7,12 @@ import secrets
 import pytest
 import requests
 
-from .support.client import PASSWORD, assert_problem, bearer
+from .support.client import PASSWORD, assert_problem, bearer, post
 from .support.mailbox import link_token, wait_for_mail
 from .support.stack import Stack
 
 pytestmark = pytest.mark.e2e
 NEW_PASSWORD = "e2e a brand new passphrase"
-
-
-def post(stack: Stack, path: str, **kwargs: object) -> requests.Response:
-    return requests.post(f"{stack.base_url}{path}", timeout=10, **kwargs)  # type: ignore[arg-type]
 
 
 def login(stack: Stack, email: str, password: str) -> requests.Response:

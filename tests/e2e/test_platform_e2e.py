@@ -11,17 +11,12 @@ import pytest
 import requests
 from celery import Celery
 
-from .support.client import assert_problem, session_from
+from .support.client import assert_problem, get, session_from
 from .support.stack import Stack
 
 pytestmark = pytest.mark.e2e
 
 SERVICES = ("auth", "content", "quiz")
-
-
-def get(stack: Stack, path: str, **kwargs: object) -> requests.Response:
-    """GET `path` through nginx."""
-    return requests.get(f"{stack.base_url}{path}", timeout=10, **kwargs)  # type: ignore[arg-type]
 
 
 def wait_for(condition: Callable[[], bool], timeout_s: float = 10.0) -> bool:

@@ -11,10 +11,9 @@ import pytest
 import schemathesis
 from flask import Flask, Response
 
-from services.common.testing import TokenMinter, fresh_tables
+from services.common.testing import TokenMinter, fresh_tables, serve
 from tests.auth.conftest import SERVICE_SECRET
 from tests.content.conftest import make_question, seed
-from tests.gateway.standins import serve
 from tests.quiz.conftest import quiz_config, seeded_app
 from tests.quiz.fakes import FakeUpstream, ManualClock
 
@@ -52,7 +51,7 @@ def content_app(
         "REDIS_URL": redis_url,
         "REDIS_KEY_PREFIX": redis_prefix,
         "AUTH_JWKS_URL": None,
-        "PROXY_COUNT": 0,
+        "SERVICE_PROXY_COUNT": 0,
         "LOG_LEVEL": "ERROR",
         # Generous limits, so sign-up and sign-in are exercised rather than answered 429.
         "AUTH_REGISTER_LIMIT_IP": "10000 per hour",
@@ -177,7 +176,7 @@ def _auth_app(
         "AUTH_QUIZ_URL": quiz_url,
         "GOOGLE_CLIENT_ID": None,
         "GOOGLE_CLIENT_SECRET": None,
-        "PROXY_COUNT": 0,
+        "SERVICE_PROXY_COUNT": 0,
         "LOG_LEVEL": "ERROR",
         # Generous limits, so sign-up and sign-in are exercised rather than answered 429.
         "AUTH_REGISTER_LIMIT_IP": "10000 per hour",

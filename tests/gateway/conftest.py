@@ -10,10 +10,11 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from services.common.testing import serve
 from services.gateway import create_app
 from services.gateway.upstreams import close_upstreams
 
-from .standins import serve, upstream_app
+from .standins import upstream_app
 
 SERVICES = ("auth", "content", "quiz")
 

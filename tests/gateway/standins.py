@@ -5,13 +5,13 @@ from __future__ import annotations
 import gzip
 import hashlib
 import socket
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import Flask, Response, jsonify, request
-from werkzeug.serving import make_server
+
+from infra.devstack.net import free_port
 
 METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
@@ -85,26 +85,9 @@ def upstream_app(name: str, ready: bool = True) -> Flask:
     return app
 
 
-@contextmanager
-def serve(app: Flask) -> Iterator[str]:
-    """Serve `app` on a free local port in a thread; yields its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
-
-
 def refused_url() -> str:
     """A local URL nobody listens on (the port was free a moment ago)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}"
+    return f"http://127.0.0.1:{free_port()}"
 
 
 @contextmanager

@@ -10,7 +10,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from .standins import elapsed, hung_server, refused_url, serve, upstream_app
+from services.common.testing import serve
+
+from .standins import elapsed, hung_server, refused_url, upstream_app
 
 
 def test_healthz_answers_without_upstreams(make_app: Callable[..., Flask]) -> None:

@@ -10,7 +10,7 @@ import pytest
 import requests
 from flask import Flask
 
-from .standins import serve
+from services.common.testing import serve
 
 
 @pytest.fixture

@@ -11,9 +11,8 @@ from typing import Any
 
 import jwt
 from flask import Flask, jsonify, request
-from werkzeug.serving import make_server
 
-from services.common.testing import TokenMinter
+from services.common.testing import TokenMinter, serve
 
 START = dt.datetime(2030, 1, 1, 9, 0, tzinfo=dt.UTC)
 
@@ -225,12 +224,5 @@ class FakeUpstream:
 
     @contextmanager
     def serve(self) -> Iterator[FakeUpstream]:
-        server = make_server("127.0.0.1", 0, self.app, threaded=True)
-        self.url = f"http://127.0.0.1:{server.server_port}"
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
+        with serve(self.app) as self.url:
             yield self
-        finally:
-            server.shutdown()
-            thread.join(5)

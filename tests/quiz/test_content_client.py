@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 from flask import Flask
 
+from infra.devstack.net import free_port
 from services.quiz import create_app
 from services.quiz.extensions import db
 from services.quiz.models import QuizSession, SessionQuestion
@@ -19,14 +18,8 @@ def _counts(app: Flask) -> tuple[int, int]:
         return db.session.query(QuizSession).count(), db.session.query(SessionQuestion).count()
 
 
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_content_down_is_503_and_creates_nothing(app_config, minter) -> None:
-    url = f"http://127.0.0.1:{_closed_port()}"
+    url = f"http://127.0.0.1:{free_port()}"
     app = create_app({**app_config, "QUIZ_CONTENT_URL": url})
     with app.app_context():
         db.create_all()
@@ -79,7 +72,7 @@ def test_service_token_is_fetched_once_and_reused(candidate: Candidate, upstream
 
 
 def test_auth_down_is_503(app_config, minter) -> None:
-    url = f"http://127.0.0.1:{_closed_port()}"
+    url = f"http://127.0.0.1:{free_port()}"
     app = create_app({**app_config, "QUIZ_AUTH_URL": url})
     with app.app_context():
         db.create_all()

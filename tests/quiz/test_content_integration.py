@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -10,9 +9,8 @@ from typing import Any
 import pytest
 import requests
 from flask import Flask
-from werkzeug.serving import make_server
 
-from services.common.testing import TokenMinter
+from services.common.testing import TokenMinter, serve
 from services.content import create_app as create_content_app
 from services.content.bank import read_bank, seed
 from services.content.extensions import db as content_db
@@ -39,12 +37,8 @@ def content_url(
         content_db.create_all()
         seed(read_bank())
         content_db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(5)
+    with serve(app) as url:
+        yield url
     with app.app_context():
         content_db.engine.dispose()
 

@@ -12,9 +12,8 @@ from typing import Any
 import pytest
 import requests
 from flask import Flask
-from werkzeug.serving import make_server
 
-from services.common.testing import TokenMinter
+from services.common.testing import TokenMinter, serve
 from services.quiz import create_app
 from services.quiz.extensions import db
 from services.quiz.finalising import sweep_overdue
@@ -58,12 +57,7 @@ def workers(
     with ExitStack() as stack:
         served = []
         for app in apps:
-            server = make_server("127.0.0.1", 0, app, threaded=True)
-            thread = threading.Thread(target=server.serve_forever, daemon=True)
-            thread.start()
-            stack.callback(thread.join, 5)
-            stack.callback(server.shutdown)
-            served.append((app, f"http://127.0.0.1:{server.server_port}"))
+            served.append((app, stack.enter_context(serve(app))))
         yield served
     with apps[0].app_context():
         db.session.remove()

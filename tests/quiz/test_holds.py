@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import socket
 
 import pytest
 from flask import Flask
 
+from infra.devstack.net import free_port
 from services.quiz import sessions
 from services.quiz.extensions import db
 from services.quiz.finalising import sweep_overdue
@@ -86,10 +86,7 @@ def test_failed_release_is_logged_and_finalising_still_succeeds(
 ) -> None:
     session = _start(candidate)
     if failure == "unreachable":
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        app.extensions["quiz_content"].content.base_url = f"http://127.0.0.1:{port}"
+        app.extensions["quiz_content"].content.base_url = f"http://127.0.0.1:{free_port()}"
     else:
         upstream.fail_release_with = int(failure)
 

@@ -11,17 +11,16 @@ from services.common.auth import require_role
 from services.common.errors import Problem
 
 from .. import exchange
-from ..config import PREFIX
 from ..schemas import ExportQuerySchema, ImportQuerySchema, ImportReportSchema
 
-blp = Blueprint("exchange", __name__, url_prefix=PREFIX, description="Export and import")
+bp = Blueprint("exchange", __name__, description="Export and import")
 GIFT_MIME = "text/plain; charset=utf-8"
 
 
-@blp.get("/export")
+@bp.get("/export")
 @require_role("author")
-@blp.arguments(ExportQuerySchema, location="query", as_kwargs=True)
-@blp.response(200, description="The bank as JSON (lossless) or GIFT text (active questions)")
+@bp.arguments(ExportQuerySchema, location="query", as_kwargs=True)
+@bp.response(200, description="The bank as JSON (lossless) or GIFT text (active questions)")
 def export(format: str) -> Response:
     """The whole bank as JSON (`format=json`, round-trippable) or Moodle GIFT (`format=gift`)."""
     if format == "gift":
@@ -34,11 +33,11 @@ def export(format: str) -> Response:
     return response
 
 
-@blp.post("/import")
+@bp.post("/import")
 @require_role("author")
-@blp.arguments(ImportQuerySchema, location="query", as_kwargs=True)
-@blp.response(200, ImportReportSchema)
-@blp.doc(
+@bp.arguments(ImportQuerySchema, location="query", as_kwargs=True)
+@bp.response(200, ImportReportSchema)
+@bp.doc(
     requestBody={
         "content": {
             "application/json": {

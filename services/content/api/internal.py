@@ -17,17 +17,15 @@ from ..schemas import (
     ReleaseResponseSchema,
 )
 
-blp = Blueprint(
-    "internal", __name__, url_prefix="/internal", description="For the quiz service only"
-)
+bp = Blueprint("internal", __name__, description="For the quiz service only")
 
 
-@blp.post("/questions/draw")
+@bp.post("/questions/draw")
 @require_service("content:draw")
-@blp.arguments(DrawRequestSchema)
-@blp.response(200, DrawResponseSchema)
-@blp.alt_response(401, description="No valid token")
-@blp.alt_response(403, description="Not a service token with the scope content:draw")
+@bp.arguments(DrawRequestSchema)
+@bp.response(200, DrawResponseSchema)
+@bp.alt_response(401, description="No valid token")
+@bp.alt_response(403, description="Not a service token with the scope content:draw")
 def draw(payload: dict[str, Any]) -> dict[str, Any]:
     """Draw `count` questions with answer keys, balanced across topics (409 when too few), and
     hold them for the candidate's session when `hold` is given."""
@@ -41,12 +39,12 @@ def draw(payload: dict[str, Any]) -> dict[str, Any]:
     return {"items": items}
 
 
-@blp.post("/holds/release")
+@bp.post("/holds/release")
 @require_service("content:draw")
-@blp.arguments(ReleaseRequestSchema)
-@blp.response(200, ReleaseResponseSchema)
-@blp.alt_response(401, description="No valid token")
-@blp.alt_response(403, description="Not a service token with the scope content:draw")
+@bp.arguments(ReleaseRequestSchema)
+@bp.response(200, ReleaseResponseSchema)
+@bp.alt_response(401, description="No valid token")
+@bp.alt_response(403, description="Not a service token with the scope content:draw")
 def release(payload: dict[str, Any]) -> dict[str, Any]:
     """Release the holds of a finalised session (idempotent)."""
     return {"released": release_session(payload["session_id"], now())}

@@ -12,7 +12,6 @@ from services.common.pagination import page_envelope
 
 from .. import authoring, codec, holds
 from ..caching import conditional, current_viewer
-from ..config import PREFIX
 from ..queries import QuestionFilter, get_question, list_questions
 from ..schemas import (
     QuestionInSchema,
@@ -24,7 +23,7 @@ from ..schemas import (
 )
 from ..study import hidden_answers, study_view, study_views
 
-blp = Blueprint("questions", __name__, url_prefix=PREFIX, description="Questions: study, author")
+bp = Blueprint("questions", __name__, description="Questions: study, author")
 
 
 STUDY_NOTE = (
@@ -41,11 +40,11 @@ def _is_author() -> bool:
     return principal is not None and principal.has_role("author")
 
 
-@blp.get("/questions")
+@bp.get("/questions")
 @conditional(per_audience=True)
-@blp.arguments(QuestionQuerySchema, location="query", as_kwargs=True)
-@blp.response(200, QuestionPageSchema)
-@blp.doc(description=f"Active questions, filtered, searched, sorted and paginated.{STUDY_NOTE}")
+@bp.arguments(QuestionQuerySchema, location="query", as_kwargs=True)
+@bp.response(200, QuestionPageSchema)
+@bp.doc(description=f"Active questions, filtered, searched, sorted and paginated.{STUDY_NOTE}")
 def list_all(page: int, per_page: int, **filters: Any) -> dict[str, Any]:
     """Active questions, filtered, searched (`q`), sorted and paginated; study view."""
     viewer, now = current_viewer(), holds.now()
@@ -55,10 +54,10 @@ def list_all(page: int, per_page: int, **filters: Any) -> dict[str, Any]:
     return page_envelope(views, page, per_page, total)
 
 
-@blp.get("/questions/<question_id>")
+@bp.get("/questions/<question_id>")
 @conditional(per_audience=True)
-@blp.response(200, QuestionStudySchema)
-@blp.doc(description=f"One question; retired questions only for authors.{STUDY_NOTE}")
+@bp.response(200, QuestionStudySchema)
+@bp.doc(description=f"One question; retired questions only for authors.{STUDY_NOTE}")
 def show(question_id: str) -> Any:
     """One question, study view; retired questions only for authors."""
     question = get_question(question_id, include_retired=True)
@@ -67,9 +66,9 @@ def show(question_id: str) -> Any:
     return study_view(question, current_viewer(), holds.now())
 
 
-@blp.get("/questions/<question_id>/source")
+@bp.get("/questions/<question_id>/source")
 @require_role("author")
-@blp.response(200, QuestionSourceSchema)
+@bp.response(200, QuestionSourceSchema)
 def source(question_id: str) -> dict[str, Any]:
     """The question in the bank format (what PUT takes back), retired ones included."""
     question = get_question(question_id, include_retired=True)
@@ -81,39 +80,39 @@ def source(question_id: str) -> dict[str, Any]:
     }
 
 
-@blp.post("/questions")
+@bp.post("/questions")
 @require_role("author")
-@blp.arguments(QuestionInSchema)
-@blp.response(201, QuestionStudySchema)
+@bp.arguments(QuestionInSchema)
+@bp.response(201, QuestionStudySchema)
 def create(payload: dict[str, Any]) -> dict[str, Any]:
     """Add a question; validated per type (422 with per-field errors)."""
     return codec.study_view(authoring.create_question(payload))
 
 
-@blp.put("/questions/<question_id>")
+@bp.put("/questions/<question_id>")
 @require_role("author")
-@blp.arguments(QuestionInSchema)
-@blp.response(200, QuestionStudySchema)
+@bp.arguments(QuestionInSchema)
+@bp.response(200, QuestionStudySchema)
 def replace(payload: dict[str, Any], question_id: str) -> dict[str, Any]:
     """Replace a question; `version` grows when anything changed."""
     question = get_question(question_id, include_retired=True)
     return codec.study_view(authoring.replace_question(question, payload))
 
 
-@blp.patch("/questions/<question_id>")
+@bp.patch("/questions/<question_id>")
 @require_role("author")
 # No body is an empty change: the question is returned unchanged.
-@blp.arguments(QuestionPatchSchema(partial=True), required=False)
-@blp.response(200, QuestionStudySchema)
+@bp.arguments(QuestionPatchSchema(partial=True), required=False)
+@bp.response(200, QuestionStudySchema)
 def patch(payload: dict[str, Any], question_id: str) -> dict[str, Any]:
     """Change some fields (version grows when anything changed), or set `retired`."""
     question = get_question(question_id, include_retired=True)
     return codec.study_view(authoring.patch_question(question, payload))
 
 
-@blp.delete("/questions/<question_id>")
+@bp.delete("/questions/<question_id>")
 @require_role("author")
-@blp.response(204)
+@bp.response(204)
 def retire(question_id: str) -> Response:
     """Retire a question (soft delete): gone from lists and draws, readable by authors."""
     authoring.retire_question(get_question(question_id, include_retired=True))

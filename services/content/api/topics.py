@@ -7,16 +7,15 @@ from typing import Any
 from flask_smorest import Blueprint
 
 from ..caching import conditional
-from ..config import PREFIX
 from ..queries import topics_with_counts
 from ..schemas import TopicSchema
 
-blp = Blueprint("topics", __name__, url_prefix=PREFIX, description="Topics of the bank")
+bp = Blueprint("topics", __name__, description="Topics of the bank")
 
 
-@blp.get("/topics")
+@bp.get("/topics")
 @conditional
-@blp.response(200, TopicSchema(many=True))
+@bp.response(200, TopicSchema(many=True))
 def list_topics() -> list[dict[str, Any]]:
     """Every topic with its description and number of active questions."""
     return topics_with_counts()

@@ -94,7 +94,7 @@ def register() -> Response | str:
             return render_template(
                 "web/registered.html",
                 email=form.email.data,
-                development=current_app.config.get("ENV_NAME") != "production",
+                development=current_app.config.get("APP_ENV") != "production",
             )
         show_errors(form, reply)
     return render_template("web/register.html", form=form, google=google_enabled())

@@ -11,7 +11,7 @@ from services.common.auth import require_service
 from ..privacy import forget_user
 
 log = logging.getLogger(__name__)
-bp = Blueprint("internal", __name__, url_prefix="/internal")
+bp = Blueprint("internal", __name__)
 
 
 @bp.delete("/users/<path:sub>/data")

@@ -26,18 +26,19 @@ from ..schemas import (
 from ..schemas_result import ResultSchema
 from ..templates import spec_for
 
-blp = Blueprint("sessions", __name__, description="Timed interview sessions")
+bp = Blueprint("sessions", __name__, description="Timed interview sessions")
 
 
 def _rules() -> sessions.Rules:
-    return sessions.Rules.from_config(current_app.config)
+    rules: sessions.Rules = current_app.extensions["quiz_rules"]
+    return rules
 
 
-@blp.route("/sessions")
+@bp.route("/sessions")
 class Sessions(MethodView):
     @require_auth
-    @blp.arguments(StartSchema)
-    @blp.response(201, SessionSchema)
+    @bp.arguments(StartSchema)
+    @bp.response(201, SessionSchema)
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
         """Start an interview from a template or a custom composition."""
         spec = spec_for(data, current_app.config)
@@ -48,8 +49,8 @@ class Sessions(MethodView):
         return session_view(session, now)
 
     @require_auth
-    @blp.arguments(PageArgsSchema, location="query")
-    @blp.response(200, SessionPageSchema)
+    @bp.arguments(PageArgsSchema, location="query")
+    @bp.response(200, SessionPageSchema)
     def get(self, args: dict[str, int]) -> dict[str, Any]:
         """The caller's sessions, newest first, with status and score (read-only)."""
         items, total = sessions.history(current_principal().sub, args["page"], args["per_page"])
@@ -58,9 +59,9 @@ class Sessions(MethodView):
         return page_envelope(summaries, args["page"], args["per_page"], total)
 
 
-@blp.get("/sessions/<session_id>")
+@bp.get("/sessions/<session_id>")
 @require_auth
-@blp.response(200, SessionSchema)
+@bp.response(200, SessionSchema)
 def get_session(session_id: str) -> dict[str, Any]:
     """Resume a session: clock, questions and saved answers (finalises it when overdue)."""
     now = clock.now()
@@ -68,10 +69,10 @@ def get_session(session_id: str) -> dict[str, Any]:
     return session_view(session, now)
 
 
-@blp.put("/sessions/<session_id>/answers/<int:position>")
+@bp.put("/sessions/<session_id>/answers/<int:position>")
 @require_auth
-@blp.arguments(AnswerSchema)
-@blp.response(200, SavedAnswerSchema)
+@bp.arguments(AnswerSchema)
+@bp.response(200, SavedAnswerSchema)
 def put_answer(data: dict[str, Any], session_id: str, position: int) -> dict[str, Any]:
     """Save one answer (idempotent); 409 after the deadline plus grace or after submitting."""
     now = clock.now()
@@ -82,9 +83,9 @@ def put_answer(data: dict[str, Any], session_id: str, position: int) -> dict[str
     return with_clock(values, question.session.deadline, now)
 
 
-@blp.post("/sessions/<session_id>/submit")
+@bp.post("/sessions/<session_id>/submit")
 @require_auth
-@blp.response(200, SubmittedSchema)
+@bp.response(200, SubmittedSchema)
 def submit(session_id: str) -> dict[str, Any]:
     """Finalise and score the session; submitting again returns the same outcome."""
     now = clock.now()
@@ -92,9 +93,9 @@ def submit(session_id: str) -> dict[str, Any]:
     return session_summary(session, now)
 
 
-@blp.get("/sessions/<session_id>/result")
+@bp.get("/sessions/<session_id>/result")
 @require_auth
-@blp.response(200, ResultSchema)
+@bp.response(200, ResultSchema)
 def result(session_id: str) -> dict[str, Any]:
     """Per question: the answer, points, correct answer, model answer, covered/missed points."""
     now = clock.now()

@@ -1,15 +1,33 @@
-"""HTTP helpers for end-to-end tests: problem+json checks and a client on another address."""
+"""HTTP helpers for end-to-end tests: requests through nginx, problem+json checks and a client
+on another address."""
 
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import Any, Protocol
 
 import requests
 from requests.adapters import HTTPAdapter
 
 PROBLEM = "application/problem+json"
 PASSWORD = "e2e correct horse battery"
+TIMEOUT_S = 10
+
+
+class Reachable(Protocol):
+    """Anything with the platform's public base URL (the `stack` fixture)."""
+
+    base_url: str
+
+
+def get(stack: Reachable, path: str, **kwargs: Any) -> requests.Response:
+    """GET `path` through nginx."""
+    return requests.get(f"{stack.base_url}{path}", timeout=TIMEOUT_S, **kwargs)
+
+
+def post(stack: Reachable, path: str, **kwargs: Any) -> requests.Response:
+    """POST to `path` through nginx."""
+    return requests.post(f"{stack.base_url}{path}", timeout=TIMEOUT_S, **kwargs)
 
 
 def bearer(token: str) -> dict[str, str]:

@@ -39,7 +39,8 @@ def missing_binaries() -> list[str]:
 
 
 class Stack:
-    """A running platform: `base_url` is nginx; see the e2e section of the working brief."""
+    """A running platform: `base_url` is nginx; what tests may use is listed in
+    tests/e2e/conftest.py."""
 
     def __init__(self, workdir: Path) -> None:
         self.workdir = workdir
@@ -137,6 +138,8 @@ class Stack:
             "GUNICORN_WORKERS": "1",
             "GUNICORN_THREADS": "4",
             "QUIZ_SWEEP_INTERVAL_S": "2",
+            # The shortest custom interview, so an abandoned one runs out in seconds, not a minute.
+            "QUIZ_MIN_TIME_LIMIT_S": "2",
             "GOOGLE_DISCOVERY_URL": f"{self.oidc_url}/.well-known/openid-configuration",
             "GOOGLE_CLIENT_ID": "e2e-client",
             "GOOGLE_CLIENT_SECRET": "e2e-secret",

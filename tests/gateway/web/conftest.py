@@ -10,7 +10,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from ..standins import serve
+from services.common.testing import serve
+
 from .services_standin import services_app
 
 

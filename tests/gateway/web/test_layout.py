@@ -70,4 +70,4 @@ def test_pages_are_not_stored_by_shared_caches(browser: FlaskClient) -> None:
 
 def test_production_refuses_to_start_without_the_secret_key(make_app: Any) -> None:
     with pytest.raises(ConfigError, match="GATEWAY_SECRET_KEY"):
-        make_app(ENV_NAME="production", GATEWAY_SECRET_KEY=None)
+        make_app(APP_ENV="production", GATEWAY_SECRET_KEY=None)
