@@ -14,6 +14,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from services.common.wording import fold, phrase_forms, word_bases
+
 from . import rules
 
 # Rule 1: the longest option should not betray the answer.
@@ -70,24 +72,26 @@ GENERIC_WORDS = frozenset(
         "handle",
         "feature",
         "system",
+        "default",
+        "header",
+        "register",
+        "import",
+        "where",
+        "shared",
+        "variable",
+        "argument",
+        "generate",
+        "production",
+        "browser",
+        "path",
     }
 )
-_SUFFIXES = ("ing", "es", "ed", "s")
 
 Errors = dict[str, list[str]]
 
 
 def _add(errors: Errors, field: str, message: str) -> None:
     errors.setdefault(field, []).append(message)
-
-
-def _word_forms(word: str) -> set[str]:
-    """The word and the word minus one inflection suffix, so `sessions` counts as `session`."""
-    forms = {word}
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            forms.add(word[: -len(suffix)])
-    return forms
 
 
 def check_question_quality(data: Mapping[str, Any]) -> Errors:
@@ -144,32 +148,37 @@ def _check_short_prompt(prompt: Any, accepted: Any, errors: Errors) -> None:
 
 
 def _check_keywords(rubric: Any, errors: Errors) -> None:
+    """Keywords are compared as the quiz matches them (services.common.wording): folded, however
+    the words are joined, the last word allowing a simple inflection."""
     if not isinstance(rubric, list):
         return
-    owners: dict[str, int] = {}
+    owners: list[tuple[frozenset[str], int, str]] = []
     for index, item in enumerate(rubric):
         keywords = item.get("keywords") if isinstance(item, Mapping) else None
         if not isinstance(keywords, list):
             continue
         for keyword in keywords:
-            if not isinstance(keyword, str):
+            if not isinstance(keyword, str | int):
                 continue
-            norm = rules.normalise(keyword)
-            if " " not in norm and _word_forms(norm) & GENERIC_WORDS:
+            words = fold(str(keyword)).split()
+            if len(words) == 1 and word_bases(words[0]) & GENERIC_WORDS:
                 _add(
                     errors,
                     f"rubric.{index}.keywords",
                     f"{keyword!r} is a word any answer would contain; use a phrase or a "
                     "specific term.",
                 )
-            first = owners.setdefault(norm, index)
-            if first != index:
-                _add(
-                    errors,
-                    f"rubric.{index}.keywords",
-                    f"{keyword!r} is also a keyword of point {first}: one answer word would "
-                    "cover both points.",
-                )
+            forms = phrase_forms(words)
+            for other_forms, other_index, other in owners:
+                if other_index != index and forms & other_forms:
+                    _add(
+                        errors,
+                        f"rubric.{index}.keywords",
+                        f"{keyword!r} matches the same words as {other!r}, a keyword of point "
+                        f"{other_index}: one answer word would cover both points.",
+                    )
+                    break
+            owners.append((forms, index, str(keyword)))
 
 
 @dataclass(frozen=True)

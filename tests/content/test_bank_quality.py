@@ -121,6 +121,34 @@ def test_keyword_shared_by_two_points_fails() -> None:
     assert "point 0" in " ".join(errors["rubric.2.keywords"])
 
 
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("secret_key", "Secret-Key"),
+        ("secret key", "SECRET_KEY"),
+        ("samesite", "same site"),
+        ("flask_login", "Flask-Login"),
+        ("cache", "caching"),
+        ("log", "logged"),
+    ],
+)
+def test_keyword_shared_in_another_spelling_fails(first: str, second: str) -> None:
+    # The quiz matches both to the same answer words, so one mention would cover both points.
+    errors = check_question(_explain([first], ["word1"], [second]), TOPICS)
+    assert "point 0" in " ".join(errors["rubric.2.keywords"])
+
+
+@pytest.mark.parametrize("keyword", ["default", "headers", "production", "Variable", "imported"])
+def test_more_generic_words_fail(keyword: str) -> None:
+    errors = check_question(_explain([keyword], ["word1"], ["word2"]), TOPICS)
+    assert "any answer would contain" in " ".join(errors["rubric.0.keywords"])
+
+
+@pytest.mark.parametrize("keyword", ["systemd", "secret_key", "default values", "pathlib"])
+def test_a_specific_word_that_starts_like_a_generic_one_passes(keyword: str) -> None:
+    assert check_question(_explain([keyword], ["word1"], ["word2"]), TOPICS) == {}
+
+
 # Bank-wide rules 1 and 2.
 
 
