@@ -56,9 +56,6 @@ NEGATIONS: tuple[tuple[str, ...], ...] = tuple(
         "skips",
         "skipped",
         "skipping",
-        "instead of",
-        "without",
-        "rather than",
         "unnecessary",
         "pointless",
         "disable",
@@ -74,9 +71,26 @@ NEGATIONS: tuple[tuple[str, ...], ...] = tuple(
         "ignoring",
     )
 )
+# Negate only what follows them: "current_app instead of importing the app".
+FORWARD_NEGATIONS: tuple[tuple[str, ...], ...] = tuple(
+    tuple(cue.split()) for cue in ("instead of", "rather than", "without", "in place of")
+)
 # Look like negations but negate nothing ("not only X but also Y") or are hedges.
 NOT_NEGATIONS: tuple[tuple[str, ...], ...] = tuple(
-    tuple(cue.split()) for cue in ("not only", "not just", "no matter", "not sure", "no doubt")
+    tuple(cue.split())
+    for cue in (
+        "not only",
+        "not just",
+        "no matter",
+        "not sure",
+        "no doubt",
+        # HTTP reason phrases name a status, they deny nothing
+        "not found",
+        "not allowed",
+        "not modified",
+        "not acceptable",
+        "not implemented",
+    )
 )
 HEDGES: tuple[tuple[str, ...], ...] = tuple(
     tuple(cue.split())
@@ -123,7 +137,9 @@ TERM_LIST_MIN_ITEMS = 4
 TERM_LIST_ITEM_WORDS = 3
 
 _ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|etc|vs|cf)\.", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\s*\n+\s*(?:[-*•]\s+|\d+[.)]\s+)?")
+# A sentence ends at . ! or ? before white space, at a blank line or before a list item; a
+# single line break inside a sentence (wrapped text) is a space.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\s*\n\s*\n\s*|\s*\n\s*(?=[-*•]\s|\d+[.)]\s)")
 _LIST_SEPARATOR = re.compile(r"[,;\n]|(?<=[.!?])\s")
 _CLAUSE_PUNCTUATION = re.compile("[,;:()\\[\\]\u2013\u2014]|\\s-\\s")
 
@@ -136,20 +152,25 @@ class Clause:
     sentence: str
     words: tuple[str, ...]
     position: int
-    negations: tuple[tuple[int, int], ...] = field(default=())
+    negations: tuple[tuple[int, int, bool], ...] = field(default=())  # start, end, forward
     hedged: bool = False
     listed: bool = False  # its sentence is a bare list of terms
 
     def negated_outside(self, start: int, end: int) -> bool:
-        """True when a negation cue of the clause lies outside words `start:end` (a keyword
-        such as "not encrypted" carries its own "not")."""
-        return any(not (start <= s and e <= end) for s, e in self.negations)
+        """True when a negation cue of the clause bears on words `start:end`: it lies outside
+        them (a keyword such as "not encrypted" carries its own "not"), and a forward cue
+        ("instead of") comes before them."""
+        return any(
+            not (start <= s and e <= end) and not (forward and s >= end)
+            for s, e, forward in self.negations
+        )
 
 
 def sentences_of(text: str) -> list[str]:
     """The answer's sentences (and list items), stripped, without empty ones."""
     text = _ABBREVIATIONS.sub(",", text)
-    return [s.strip(" -*•\t") for s in _SENTENCE_END.split(text) if s and s.strip(" -*•\t")]
+    parts = (" ".join(s.split()).strip(" -*•") for s in _SENTENCE_END.split(text) if s)
+    return [p for p in parts if p]
 
 
 def clauses_of(text: str) -> list[Clause]:
@@ -206,13 +227,11 @@ def _split_at_breaks(words: Sequence[str]) -> list[list[str]]:
     return [p for p in parts if p]
 
 
-def _negations(words: Sequence[str]) -> list[tuple[int, int]]:
+def _negations(words: Sequence[str]) -> list[tuple[int, int, bool]]:
     excluded = _cue_spans(words, NOT_NEGATIONS)
-    return [
-        (s, e)
-        for s, e in _cue_spans(words, NEGATIONS)
-        if not any(xs <= s < xe for xs, xe in excluded)
-    ]
+    cues = [(s, e, False) for s, e in _cue_spans(words, NEGATIONS)]
+    cues += [(s, e, True) for s, e in _cue_spans(words, FORWARD_NEGATIONS)]
+    return [(s, e, f) for s, e, f in cues if not any(xs <= s < xe for xs, xe in excluded)]
 
 
 def _cue_spans(words: Sequence[str], cues: Sequence[tuple[str, ...]]) -> list[tuple[int, int]]:
