@@ -4,7 +4,8 @@
 hand: `strong` (right, in the writer's own words), `wrong` (confident, wrong, using the topic's
 vocabulary), `keywords` (a bare list of terms) and `terse` (right, but one or two lines). For each
 kind this prints the mean suggested fraction, how often every point is suggested covered, and how
-often some point is flagged as argued against.
+often some point is flagged as argued against. It also scores one generic paragraph, written to
+sound competent while ignoring the question, against every explain question of the bank.
 
     .venv/bin/python bench/suggestion_accuracy.py [--per-question]
 """
@@ -31,6 +32,12 @@ from services.quiz.explain_suggestions import (  # noqa: E402
 ANSWERS = ROOT / "bench" / "explain_answers"
 BANK = ROOT / "services" / "content" / "bank"
 KINDS = ("strong", "wrong", "keywords", "terse")
+GENERIC = """In my experience with Flask the important thing is to keep the application simple and
+well structured. I use blueprints to organise the code, an application factory, and extensions for
+the database, sessions and security. I write tests with pytest and the test client, configure
+everything through environment variables, log errors properly and deploy behind nginx with
+Gunicorn. Caching and background tasks help performance, and following the documentation avoids
+most security problems with requests, cookies and templates."""
 
 
 def explain_questions() -> dict[str, dict[str, Any]]:
@@ -81,6 +88,16 @@ def main() -> None:
             f"{max(fractions):>8.2f}{sum(r[2] for r in rows[kind]):>10} of {len(fractions):<3}"
             f"{sum(r[3] for r in rows[kind]):>10} of {len(fractions):<3}"
         )
+    generic = [
+        suggested_fraction(
+            suggest_points(GENERIC, q["rubric"], model_answer_words=len(q["model_answer"].split()))
+        )
+        for q in explain_questions().values()
+    ]
+    print(
+        f"generic paragraph ({len(GENERIC.split())} words) on all {len(generic)} explain "
+        f"questions: mean {statistics.mean(generic):.2f}, max {max(generic):.2f}"
+    )
     if args.per_question:
         for kind in KINDS:
             for key, fraction, _, against in rows[kind]:

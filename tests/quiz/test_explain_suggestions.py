@@ -3,12 +3,14 @@ serves one point, and lists of terms or very short answers earn no automatic cre
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
+from services.quiz.drawing import snapshot
 from services.quiz.explain_suggestions import (
     COVERED,
     MISSED,
@@ -235,3 +237,16 @@ def test_a_malformed_model_answer_length_is_ignored() -> None:
     answer = f"Flask is micro and it has extensions. {PAD}"
     for bad in ("many", True, None, -3):
         assert suggest_points(answer, RUBRIC, model_answer_words=bad)[0].suggestion == COVERED  # type: ignore[arg-type]
+
+
+def test_an_explain_snapshot_carries_the_model_answer_length() -> None:
+    item = {
+        "id": 7,
+        "type": "explain",
+        "topic": "routing",
+        "prompt": "Explain routing.",
+        "answer_key": {"rubric": RUBRIC},
+        "model_answer": "Flask matches the path against the URL map and calls the view.",
+    }
+    key = snapshot(item, 0, random.Random(1))["answer_key"]
+    assert key == {"rubric": RUBRIC, "model_answer_words": 12}
