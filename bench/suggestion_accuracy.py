@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -98,6 +99,14 @@ def main() -> None:
         f"generic paragraph ({len(GENERIC.split())} words) on all {len(generic)} explain "
         f"questions: mean {statistics.mean(generic):.2f}, max {max(generic):.2f}"
     )
+    rubric = max(explain_questions().values(), key=lambda q: len(q["rubric"]))["rubric"]
+    for name, text in (
+        ("10,000 characters of prose", (GENERIC + " ") * 20),
+        ("5,000 one-letter words", "a " * 5000),
+    ):
+        started = time.perf_counter()
+        suggest_points(text[:10_000], rubric)
+        print(f"time for {name} (the most scored): {time.perf_counter() - started:.2f} s")
     if args.per_question:
         for kind in KINDS:
             for key, fraction, _, against in rows[kind]:

@@ -137,9 +137,13 @@ def _check_short_prompt(prompt: Any, accepted: Any, errors: Errors) -> None:
     if not isinstance(prompt, str) or not isinstance(accepted, list):
         return
     prompt_words = set(rules.normalise(prompt).split())
+    # Folded as the quiz matches short answers: a prompt naming `SECRET_KEY` gives away
+    # `secret key`. Only as consecutive words: "log in" and "user" do not give away `login_user`.
+    folded_prompt = f" {fold(prompt)} "
     for index, answer in enumerate(accepted):
         words = set(rules.normalise(answer).split()) if isinstance(answer, str) else set()
-        if words and words <= prompt_words:
+        folded = fold(answer) if isinstance(answer, str) else ""
+        if (words and words <= prompt_words) or (folded and f" {folded} " in folded_prompt):
             _add(
                 errors,
                 f"accepted.{index}",

@@ -235,9 +235,12 @@ def _negations(words: Sequence[str]) -> list[tuple[int, int, bool]]:
 
 
 def _cue_spans(words: Sequence[str], cues: Sequence[tuple[str, ...]]) -> list[tuple[int, int]]:
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for cue in cues:
+        by_first.setdefault(cue[0], []).append(cue)
     spans = []
-    for i in range(len(words)):
-        for cue in cues:
+    for i, word in enumerate(words):
+        for cue in by_first.get(word, ()):
             if tuple(words[i : i + len(cue)]) == cue:
                 spans.append((i, i + len(cue)))
     return spans

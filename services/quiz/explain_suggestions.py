@@ -163,19 +163,26 @@ def _spans(words: Sequence[str], text: Sequence[str]) -> list[tuple[int, int]]:
         return []
     wanted = [word_bases(w) for w in words]
     joined = phrase_forms(words)
-    longest = max(len(f) for f in joined)
+    prefixes = {form[:n] for form in joined for n in range(1, len(form))}
+    span = len(wanted)
     spans = []
-    for i in range(len(text)):
-        span = len(wanted)
-        if i + span <= len(text) and all(wanted[j] & word_bases(text[i + j]) for j in range(span)):
+    for i, word in enumerate(text):
+        bases = word_bases(word)
+        if (
+            wanted[0] & bases
+            and i + span <= len(text)
+            and all(wanted[j] & word_bases(text[i + j]) for j in range(1, span))
+        ):
             spans.append((i, i + span))
+            continue
+        if word not in prefixes and not bases & joined:
             continue
         head = ""
         for j in range(i, len(text)):
-            if len(head) >= longest:
-                break
-            if phrase_forms([head, text[j]]) & joined:
+            if any(head + base in joined for base in word_bases(text[j])):
                 spans.append((i, j + 1))
                 break
             head += text[j]
+            if head not in prefixes:
+                break
     return spans

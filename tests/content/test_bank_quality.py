@@ -92,6 +92,23 @@ def test_short_prompt_is_compared_after_normalising() -> None:
     assert "accepted.0" in check_question(question, TOPICS)
 
 
+def test_short_prompt_naming_the_answer_in_another_spelling_fails() -> None:
+    question = make_question(
+        "short", prompt="What must SECRET_KEY be set to?", accepted=["secret key"], patterns=[]
+    )
+    assert "accepted.0" in check_question(question, TOPICS)
+
+
+def test_short_prompt_with_the_answer_words_apart_passes() -> None:
+    question = make_question(
+        "short",
+        prompt="After checking a password, which function do you call to log the user in?",
+        accepted=["login_user"],
+        patterns=[],
+    )
+    assert check_question(question, TOPICS) == {}
+
+
 def test_short_prompt_with_some_answer_words_passes() -> None:
     question = make_question(
         "short",
