@@ -66,9 +66,6 @@ class _Occurrence:
     start: int
     end: int
 
-    def overlaps(self, other: _Occurrence) -> bool:
-        return self.clause is other.clause and self.start < other.end and other.start < self.end
-
 
 def suggest_points(
     answer: str,
@@ -128,11 +125,12 @@ def _occurrences(
 
 def _assign(occurrences: list[_Occurrence]) -> dict[int, list[_Occurrence]]:
     """Each stretch of the answer serves one point: the longest match wins, then rubric order."""
-    taken: list[_Occurrence] = []
+    taken: set[tuple[int, int]] = set()  # (clause position, word index)
     by_point: dict[int, list[_Occurrence]] = {}
     for occ in sorted(occurrences, key=lambda o: (o.start - o.end, o.point)):
-        if not any(occ.overlaps(t) for t in taken):
-            taken.append(occ)
+        stretch = {(occ.clause.position, i) for i in range(occ.start, occ.end)}
+        if not stretch & taken:
+            taken |= stretch
             by_point.setdefault(occ.point, []).append(occ)
     return by_point
 

@@ -43,6 +43,10 @@ def test_delete_user_data_removes_active_and_anonymises_finalised(
         answers = {q.type: q for q in kept.questions}
         assert answers["explain"].answer is None
         assert answers["explain"].awarded == 0.5
+        # The suggestion's evidence quoted the answer; the points themselves stay.
+        suggestions = answers["explain"].feedback["suggestions"]
+        assert [s["evidence"] for s in suggestions] == [None, None]
+        assert [s["suggestion"] for s in suggestions] == ["covered", "missed"]
         assert db.session.query(QuizSession).filter_by(user_sub=other.sub).count() == 1
     assert candidate.get("/sessions").get_json()["total"] == 0
     assert candidate.get(f"/sessions/{done['id']}").status_code == 404
