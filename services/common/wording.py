@@ -65,7 +65,7 @@ def phrase_forms(words: Sequence[str]) -> frozenset[str]:
     return frozenset(head + base for base in word_bases(words[-1]))
 
 
-def same_keyword(a: str, b: str) -> bool:
-    """True when two keywords would match the same answer words (after folding, joining and a
-    simple inflection of the last word)."""
-    return bool(phrase_forms(fold(a).split()) & phrase_forms(fold(b).split()))
+def keyword_forms(keyword: str) -> frozenset[str]:
+    """The compact forms a keyword matches; two keywords whose forms meet match the same answer
+    words (`secret_key` and `Secret Key`, `cache` and `caching`)."""
+    return phrase_forms(fold(keyword).split())

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from services.common.wording import fold, phrase_forms, word_bases
+from services.common.wording import fold, keyword_forms, word_bases
 
 from . import rules
 
@@ -172,7 +172,7 @@ def _check_keywords(rubric: Any, errors: Errors) -> None:
                     f"{keyword!r} is a word any answer would contain; use a phrase or a "
                     "specific term.",
                 )
-            forms = phrase_forms(words)
+            forms = keyword_forms(str(keyword))
             for other_forms, other_index, other in owners:
                 if other_index != index and forms & other_forms:
                     _add(
