@@ -92,6 +92,7 @@ NOT_NEGATIONS: tuple[tuple[str, ...], ...] = tuple(
         "not implemented",
     )
 )
+# The writer's own doubt ("might" and "could" describe the system, not the writer).
 HEDGES: tuple[tuple[str, ...], ...] = tuple(
     tuple(cue.split())
     for cue in (
@@ -103,8 +104,7 @@ HEDGES: tuple[tuple[str, ...], ...] = tuple(
         "i guess",
         "i believe",
         "not sure",
-        "might",
-        "could be",
+        "no idea",
     )
 )
 # A clause ends at punctuation or at one of these words.
