@@ -15,6 +15,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from services.common.wording import fold, keyword_forms, word_bases
+
 from .bank_fields import Errors, add_error, normalise
 
 # Rule 1: the longest option should not betray the answer.
@@ -71,18 +73,20 @@ GENERIC_WORDS = frozenset(
         "handle",
         "feature",
         "system",
+        "default",
+        "header",
+        "register",
+        "import",
+        "where",
+        "shared",
+        "variable",
+        "argument",
+        "generate",
+        "production",
+        "browser",
+        "path",
     }
 )
-_SUFFIXES = ("ing", "es", "ed", "s")
-
-
-def _word_forms(word: str) -> set[str]:
-    """The word and the word minus one inflection suffix, so `sessions` counts as `session`."""
-    forms = {word}
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            forms.add(word[: -len(suffix)])
-    return forms
 
 
 def _option_texts(options: Any) -> tuple[str | None, list[str]]:
@@ -113,13 +117,17 @@ def check_correct_length(options: Any, errors: Errors) -> None:
 
 
 def check_short_prompt(prompt: Any, accepted: Any, errors: Errors) -> None:
-    """A short question's prompt must not contain every word of an accepted answer."""
+    """A short question's prompt must not contain an accepted answer, in any spelling."""
     if not isinstance(prompt, str) or not isinstance(accepted, list):
         return
     prompt_words = set(normalise(prompt).split())
+    # Folded as the quiz matches short answers: a prompt naming `SECRET_KEY` gives away
+    # `secret key`. Only as consecutive words: "log in" and "user" do not give away `login_user`.
+    folded_prompt = f" {fold(prompt)} "
     for index, answer in enumerate(accepted):
         words = set(normalise(answer).split()) if isinstance(answer, str) else set()
-        if words and words <= prompt_words:
+        folded = fold(answer) if isinstance(answer, str) else ""
+        if (words and words <= prompt_words) or (folded and f" {folded} " in folded_prompt):
             add_error(
                 errors,
                 f"accepted.{index}",
@@ -129,32 +137,37 @@ def check_short_prompt(prompt: Any, accepted: Any, errors: Errors) -> None:
 
 def check_keywords(rubric: Any, errors: Errors) -> None:
     """Rubric keywords are specific (no generic single word) and each belongs to one point."""
+    """Keywords are compared as the quiz matches them (services.common.wording): folded, however
+    the words are joined, the last word allowing a simple inflection."""
     if not isinstance(rubric, list):
         return
-    owners: dict[str, int] = {}
+    owners: list[tuple[frozenset[str], int, str]] = []
     for index, item in enumerate(rubric):
         keywords = item.get("keywords") if isinstance(item, Mapping) else None
         if not isinstance(keywords, list):
             continue
         for keyword in keywords:
-            if not isinstance(keyword, str):
+            if not isinstance(keyword, str | int):
                 continue
-            norm = normalise(keyword)
-            if " " not in norm and _word_forms(norm) & GENERIC_WORDS:
+            words = fold(str(keyword)).split()
+            if len(words) == 1 and word_bases(words[0]) & GENERIC_WORDS:
                 add_error(
                     errors,
                     f"rubric.{index}.keywords",
                     f"{keyword!r} is a word any answer would contain; use a phrase or a "
                     "specific term.",
                 )
-            first = owners.setdefault(norm, index)
-            if first != index:
-                add_error(
-                    errors,
-                    f"rubric.{index}.keywords",
-                    f"{keyword!r} is also a keyword of point {first}: one answer word would "
-                    "cover both points.",
-                )
+            forms = keyword_forms(str(keyword))
+            for other_forms, other_index, other in owners:
+                if other_index != index and forms & other_forms:
+                    add_error(
+                        errors,
+                        f"rubric.{index}.keywords",
+                        f"{keyword!r} matches the same words as {other!r}, a keyword of point "
+                        f"{other_index}: one answer word would cover both points.",
+                    )
+                    break
+            owners.append((forms, index, str(keyword)))
 
 
 @dataclass(frozen=True)

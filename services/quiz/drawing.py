@@ -51,6 +51,10 @@ def snapshot(item: Mapping[str, Any], position: int, rng: random.Random) -> dict
     """The columns of a `SessionQuestion` for one drawn content item."""
     kind = str(item["type"])
     options = shuffle_options(item.get("options") or [], rng) if kind in ("single", "multi") else []
+    answer_key = relabel_key(kind, item["answer_key"], options)
+    if kind == "explain":
+        # The explain suggestion gives no credit to answers far shorter than the model answer.
+        answer_key["model_answer_words"] = len(str(item.get("model_answer") or "").split())
     return {
         "position": position,
         "question_id": str(item["id"]),
@@ -61,7 +65,7 @@ def snapshot(item: Mapping[str, Any], position: int, rng: random.Random) -> dict
         "difficulty": str(item.get("difficulty") or ""),
         "prompt": str(item["prompt"]),
         "options": options,
-        "answer_key": relabel_key(kind, item["answer_key"], options),
+        "answer_key": answer_key,
         "model_answer": str(item.get("model_answer") or ""),
         "explanation": str(item.get("explanation") or ""),
         "references": list(item.get("references") or []),

@@ -7,6 +7,8 @@ the per-question points stay so the item statistics authors rely on remain true.
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 
 from .extensions import db
@@ -41,9 +43,17 @@ def forget_user(user_sub: str) -> dict[str, int]:
             )
         ):
             question.answer = None
-            # The normalised text echoes the answer; covered/missed rubric points do not.
-            question.feedback = {
-                k: v for k, v in (question.feedback or {}).items() if k != "normalised"
-            }
+            question.feedback = _without_answer_text(question.feedback or {})
     db.session.commit()
     return {"deleted": int(deleted or 0), "anonymised": len(ids)}
+
+
+def _without_answer_text(feedback: dict[str, Any]) -> dict[str, Any]:
+    """The feedback minus what echoes the answer: the normalised text and the suggestions'
+    evidence sentences (covered/missed rubric points do not echo it)."""
+    kept = {k: v for k, v in feedback.items() if k != "normalised"}
+    if isinstance(kept.get("suggestions"), list):
+        kept["suggestions"] = [
+            {**s, "evidence": None} if isinstance(s, dict) else s for s in kept["suggestions"]
+        ]
+    return kept

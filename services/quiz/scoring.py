@@ -96,7 +96,9 @@ def score_explain(answer: Any, key: Mapping[str, Any]) -> Scored:
     """The key-point suggestion (rules in `explain_suggestions`): a fraction of the rubric's
     points, with the sentence of the answer that is the evidence for each."""
     rubric: Sequence[Mapping[str, Any]] = key.get("rubric", [])
-    suggestions = suggest_points(str(answer)[:MAX_TEXT_SCORED], rubric)
+    suggestions = suggest_points(
+        str(answer)[:MAX_TEXT_SCORED], rubric, model_answer_words=key.get("model_answer_words")
+    )
     covered = [s.point for s in suggestions if s.suggestion == COVERED]
     missed = [s.point for s in suggestions if s.suggestion != COVERED]
     return Scored(

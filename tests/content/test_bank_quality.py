@@ -92,6 +92,23 @@ def test_short_prompt_is_compared_after_normalising() -> None:
     assert "accepted.0" in check_question(question, TOPICS)
 
 
+def test_short_prompt_naming_the_answer_in_another_spelling_fails() -> None:
+    question = make_question(
+        "short", prompt="What must SECRET_KEY be set to?", accepted=["secret key"], patterns=[]
+    )
+    assert "accepted.0" in check_question(question, TOPICS)
+
+
+def test_short_prompt_with_the_answer_words_apart_passes() -> None:
+    question = make_question(
+        "short",
+        prompt="After checking a password, which function do you call to log the user in?",
+        accepted=["login_user"],
+        patterns=[],
+    )
+    assert check_question(question, TOPICS) == {}
+
+
 def test_short_prompt_with_some_answer_words_passes() -> None:
     question = make_question(
         "short",
@@ -119,6 +136,34 @@ def test_phrase_or_specific_word_with_a_generic_part_passes(keyword: str) -> Non
 def test_keyword_shared_by_two_points_fails() -> None:
     errors = check_question(_explain(["signed", "itsdangerous"], ["word1"], ["Signed"]), TOPICS)
     assert "point 0" in " ".join(errors["rubric.2.keywords"])
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("secret_key", "Secret-Key"),
+        ("secret key", "SECRET_KEY"),
+        ("samesite", "same site"),
+        ("flask_login", "Flask-Login"),
+        ("cache", "caching"),
+        ("log", "logged"),
+    ],
+)
+def test_keyword_shared_in_another_spelling_fails(first: str, second: str) -> None:
+    # The quiz matches both to the same answer words, so one mention would cover both points.
+    errors = check_question(_explain([first], ["word1"], [second]), TOPICS)
+    assert "point 0" in " ".join(errors["rubric.2.keywords"])
+
+
+@pytest.mark.parametrize("keyword", ["default", "headers", "production", "Variable", "imported"])
+def test_more_generic_words_fail(keyword: str) -> None:
+    errors = check_question(_explain([keyword], ["word1"], ["word2"]), TOPICS)
+    assert "any answer would contain" in " ".join(errors["rubric.0.keywords"])
+
+
+@pytest.mark.parametrize("keyword", ["systemd", "secret_key", "default values", "pathlib"])
+def test_a_specific_word_that_starts_like_a_generic_one_passes(keyword: str) -> None:
+    assert check_question(_explain([keyword], ["word1"], ["word2"]), TOPICS) == {}
 
 
 # Bank-wide rules 1 and 2.

@@ -43,7 +43,10 @@ def _answer_for(question: dict[str, Any]) -> Any:
         return True
     if question["type"] == "short":
         return "url_for"
-    return "Flask keeps a small core and adds features through extensions."
+    return (
+        "Flask keeps a small core on purpose, and you add the features your project needs "
+        "through extensions such as an ORM or a login manager."
+    )
 
 
 def test_whole_interview_through_nginx(stack: Stack) -> None:

@@ -19,10 +19,12 @@ WORST_ANSWER = "a" * 40 + "!"
 
 
 def _patterns(upstream: FakeUpstream, *patterns: str) -> None:
-    """Give every short question of the fake bank these patterns (and no accepted answer)."""
+    """Give every short question of the fake bank these patterns, and an accepted answer that
+    the answers below do not match (`url for` is `url_for` once folded), so only a pattern can
+    award the point."""
     for item in upstream.bank.values():
         if item["type"] == "short":
-            item["answer_key"] = {"accepted": ["url_for"], "patterns": list(patterns)}
+            item["answer_key"] = {"accepted": ["flask.url_for"], "patterns": list(patterns)}
 
 
 def _start_and_answer(candidate: Candidate, answer: str) -> dict[str, Any]:

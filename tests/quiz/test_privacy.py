@@ -15,12 +15,19 @@ def _delete(client, minter, sub: str, roles: tuple[str, ...] = ("service",)):  #
     return client.delete(f"/internal/users/{sub}/data", headers=headers)
 
 
+# Covers one of the fake rubric's two points; long enough for the explain suggestion to judge.
+PERSONAL_ANSWER = (
+    "In my personal view Flask stays micro, and that is the main thing I like about working "
+    "with it."
+)
+
+
 def test_delete_user_data_removes_active_and_anonymises_finalised(
     app: Flask, client, minter, candidate: Candidate, other: Candidate
 ) -> None:
     done = candidate.start(topics=["routing"], question_count=5, time_limit_s=600).get_json()
     explain = next(q for q in done["questions"] if q["type"] == "explain")
-    candidate.put_answer(done["id"], explain["position"], "my personal micro thoughts")
+    candidate.put_answer(done["id"], explain["position"], PERSONAL_ANSWER)
     candidate.submit(done["id"])
     running = candidate.start().get_json()
     other.start()
@@ -36,6 +43,10 @@ def test_delete_user_data_removes_active_and_anonymises_finalised(
         answers = {q.type: q for q in kept.questions}
         assert answers["explain"].answer is None
         assert answers["explain"].awarded == 0.5
+        # The suggestion's evidence quoted the answer; the points themselves stay.
+        suggestions = answers["explain"].feedback["suggestions"]
+        assert [s["evidence"] for s in suggestions] == [None, None]
+        assert [s["suggestion"] for s in suggestions] == ["covered", "missed"]
         assert db.session.query(QuizSession).filter_by(user_sub=other.sub).count() == 1
     assert candidate.get("/sessions").get_json()["total"] == 0
     assert candidate.get(f"/sessions/{done['id']}").status_code == 404

@@ -227,9 +227,16 @@ def test_result_before_finalising_is_409(candidate: Candidate) -> None:
     assert response.status_code == 409
 
 
+# Prose, long enough for the explain suggestion to judge (it gives nothing to a few words).
+EXPLAIN_ANSWER = (
+    "Flask is a micro framework with a small core, and you add what you need through plugins "
+    "such as an ORM."
+)
+
+
 def test_result_after_submit_scores_each_question(candidate: Candidate) -> None:
     session = candidate.start(topics=["routing"], question_count=5, time_limit_s=600).get_json()
-    answers = {"short": "URL_for", "true_false": False, "explain": "A micro framework, few plugins"}
+    answers = {"short": "URL_for", "true_false": False, "explain": EXPLAIN_ANSWER}
     for question in session["questions"]:
         if question["type"] in answers:
             candidate.put_answer(session["id"], question["position"], answers[question["type"]])
