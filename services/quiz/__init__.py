@@ -35,9 +35,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_content_client(app)
     celery = celery_init_app(app)
     api = init_openapi(app, PREFIX)
-    from .api import internal, sessions, stats, templates
+    from .api import internal, reviews, sessions, stats, templates
 
-    for blueprint in (templates.blp, sessions.blp, stats.blp):
+    for blueprint in (templates.bp, sessions.bp, reviews.bp, stats.bp):
         api.register_blueprint(blueprint, url_prefix=PREFIX)
     app.register_blueprint(internal.bp)
     init_cli(app)

@@ -7,18 +7,29 @@ the per-question points stay so the item statistics authors rely on remain true.
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 
 from .extensions import db
-from .models import ACTIVE, QuizSession, SessionQuestion, new_id
+from .models import QuizSession, SessionQuestion, SessionStatus, new_id
 
 FREE_TEXT_TYPES = ("short", "explain")
+
+
+def without_echoes(feedback: dict[str, Any] | None) -> dict[str, Any]:
+    """The scorer's evidence minus what quotes the answer: the normalised text and the
+    sentences cited as evidence (key points and their suggestions stay)."""
+    kept = {k: v for k, v in (feedback or {}).items() if k != "normalised"}
+    if "suggestions" in kept:
+        kept["suggestions"] = [{**s, "evidence": None} for s in kept["suggestions"]]
+    return kept
 
 
 def forget_user(user_sub: str) -> dict[str, int]:
     """Delete the user's active sessions and anonymise the finalised ones."""
     active = sa.select(QuizSession.id).where(
-        QuizSession.user_sub == user_sub, QuizSession.status == ACTIVE
+        QuizSession.user_sub == user_sub, QuizSession.status == SessionStatus.ACTIVE
     )
     # Children first: SQLite does not enforce ON DELETE CASCADE unless told to.
     db.session.execute(
@@ -41,9 +52,6 @@ def forget_user(user_sub: str) -> dict[str, int]:
             )
         ):
             question.answer = None
-            # The normalised text echoes the answer; covered/missed rubric points do not.
-            question.feedback = {
-                k: v for k, v in (question.feedback or {}).items() if k != "normalised"
-            }
+            question.feedback = without_echoes(question.feedback)
     db.session.commit()
     return {"deleted": int(deleted or 0), "anonymised": len(ids)}

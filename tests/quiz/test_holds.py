@@ -13,7 +13,7 @@ from flask import Flask
 from services.quiz import sessions
 from services.quiz.extensions import db
 from services.quiz.finalising import sweep_overdue
-from services.quiz.models import ACTIVE, QuizSession, new_id
+from services.quiz.models import QuizSession, SessionStatus, new_id
 
 from .conftest import Candidate
 from .fakes import START, FakeUpstream, ManualClock
@@ -132,7 +132,7 @@ def test_a_start_that_loses_the_race_releases_what_it_drew(
                 topics=["routing"],
                 question_count=3,
                 time_limit_s=300,
-                status=ACTIVE,
+                status=SessionStatus.ACTIVE,
                 started_at=clock.now(),
                 deadline=clock.now() + dt.timedelta(seconds=300),
             )

@@ -7,7 +7,7 @@ from typing import Any
 from services.common.testing import migrated_schema, schema_differences
 from services.quiz import create_app
 from services.quiz.extensions import db
-from services.quiz.templates import seed_templates
+from services.quiz.interview_templates import seed_templates
 
 
 def test_migrations_match_the_models(app_config: dict[str, Any]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from services.quiz.explain_suggestions import keyword_found
-from services.quiz.scoring import SCORERS, score_answer
+from services.quiz.question_types import TYPES, score_answer
 from services.quiz.short_answers import normalise
 
 RUBRIC = {
@@ -18,7 +18,7 @@ RUBRIC = {
 
 
 def test_registry_covers_every_question_type() -> None:
-    assert set(SCORERS) == {"single", "multi", "true_false", "short", "explain"}
+    assert set(TYPES) == {"single", "multi", "true_false", "short", "explain"}
 
 
 @pytest.mark.parametrize(

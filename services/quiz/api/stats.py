@@ -9,16 +9,16 @@ from flask_smorest import Blueprint
 from services.common.auth import require_role
 from services.common.pagination import page_slice
 
-from ..schemas_result import ItemStatPageSchema, StatArgsSchema
+from ..schemas_stats import ItemStatPageSchema, StatArgsSchema
 from ..stats import item_statistics
 
-blp = Blueprint("stats", __name__, description="Item statistics (authors)")
+bp = Blueprint("stats", __name__, description="Item statistics (authors)")
 
 
-@blp.get("/stats/questions")
+@bp.get("/stats/questions")
 @require_role("author")
-@blp.arguments(StatArgsSchema, location="query")
-@blp.response(200, ItemStatPageSchema)
+@bp.arguments(StatArgsSchema, location="query")
+@bp.response(200, ItemStatPageSchema)
 def question_stats(args: dict[str, Any]) -> dict[str, Any]:
     """Attempts, facility, discrimination and flags per question, from finalised sessions."""
     items = item_statistics(args.get("topic"))

@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 
 from services.common.auth import require_role
 
-from .. import templates
+from .. import interview_templates
 from ..models import Template
 from ..schemas import (
     DIFFICULTIES,
@@ -20,36 +20,36 @@ from ..schemas import (
     TemplateSchema,
 )
 
-blp = Blueprint("templates", __name__, description="Interview templates")
+bp = Blueprint("templates", __name__, description="Interview templates")
 
 
-@blp.route("/templates")
+@bp.route("/templates")
 class Templates(MethodView):
-    @blp.response(200, TemplateListSchema)
+    @bp.response(200, TemplateListSchema)
     def get(self) -> dict[str, Any]:
         """List the active interview templates."""
-        return {"items": templates.list_templates()}
+        return {"items": interview_templates.list_templates()}
 
     @require_role("admin")
-    @blp.arguments(TemplateSchema)
-    @blp.response(201, TemplateSchema)
+    @bp.arguments(TemplateSchema)
+    @bp.response(201, TemplateSchema)
     def post(self, data: dict[str, Any]) -> Template:
         """Add a template (admin)."""
-        return templates.create_template(data, current_app.config)
+        return interview_templates.create_template(data, current_app.config)
 
 
-@blp.route("/templates/<template_id>")
+@bp.route("/templates/<template_id>")
 class TemplateItem(MethodView):
     @require_role("admin")
-    @blp.arguments(TemplatePatchSchema)
-    @blp.response(200, TemplateSchema)
+    @bp.arguments(TemplatePatchSchema)
+    @bp.response(200, TemplateSchema)
     def patch(self, data: dict[str, Any], template_id: str) -> Template:
         """Edit a template (admin); set `active: false` to withdraw it."""
-        return templates.update_template(template_id, data, current_app.config)
+        return interview_templates.update_template(template_id, data, current_app.config)
 
 
-@blp.get("/limits")
-@blp.response(200, LimitsSchema)
+@bp.get("/limits")
+@bp.response(200, LimitsSchema)
 def limits() -> dict[str, Any]:
     """The bounds a custom interview must respect, and the grace after the deadline."""
     config = current_app.config
