@@ -156,3 +156,35 @@ def test_concurrent_starts_leave_one_active_session(workers, minter) -> None:
     assert {r.json()["active_session_id"] for r in results if r.status_code == 409} == {created}
     with workers[0][0].app_context():
         assert db.session.query(QuizSession).filter_by(user_sub="starter").count() == 1
+
+
+def test_concurrent_identical_reviews_recompute_the_score_once(workers, minter) -> None:
+    headers = minter.headers(sub="reviewing")
+    session = _start(workers[0][1], headers)
+    base = workers[0][1]
+    explain = next(q["position"] for q in session["questions"] if q["type"] == "explain")
+    requests.put(
+        f"{base}/api/quiz/sessions/{session['id']}/answers/{explain}",
+        json={"answer": "A micro framework."},
+        headers=headers,
+        timeout=10,
+    )
+    requests.post(f"{base}/api/quiz/sessions/{session['id']}/submit", headers=headers, timeout=10)
+    verdicts = {
+        "points": [
+            {"point": "RUBRIC-small core", "verdict": "covered"},
+            {"point": "RUBRIC-extensions", "verdict": "partly"},
+        ]
+    }
+    path = f"/api/quiz/sessions/{session['id']}/review/{explain}"
+
+    results = _all_at_once(
+        [
+            lambda url=url: requests.put(f"{url}{path}", json=verdicts, headers=headers, timeout=30)
+            for _, url in workers * (THREADS // 2)
+        ]
+    )
+
+    assert [r.status_code for r in results] == [200] * THREADS
+    assert {r.json()["session"]["score_version"] for r in results} == {2}
+    assert sorted(r.version for r in _score_rows(workers[0][0], session["id"])) == [1, 2]

@@ -6,6 +6,7 @@ from flask import Flask
 
 from services.quiz.extensions import db
 from services.quiz.models import QuizSession, SessionQuestion
+from services.quiz.privacy import without_echoes
 
 from .conftest import Candidate
 
@@ -55,3 +56,20 @@ def test_delete_user_data_needs_the_quiz_erase_scope(client, minter) -> None:
         headers = minter.headers(sub="service:quiz", roles=["service"], scope=scope)
         response = client.delete("/internal/users/cand-1/data", headers=headers)
         assert response.status_code == 403, scope
+
+
+def test_anonymising_drops_every_quote_of_the_answer() -> None:
+    feedback = {
+        "correct": None,
+        "normalised": "my words",
+        "covered": ["core"],
+        "suggestions": [{"point": "core", "suggestion": "covered", "evidence": "My words."}],
+    }
+
+    kept = without_echoes(feedback)
+
+    assert kept == {
+        "correct": None,
+        "covered": ["core"],
+        "suggestions": [{"point": "core", "suggestion": "covered", "evidence": None}],
+    }
