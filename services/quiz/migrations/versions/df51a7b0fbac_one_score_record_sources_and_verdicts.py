@@ -10,8 +10,6 @@ Revises: 5a1e0c2d7b31
 Create Date: 2026-11-28 22:30:00.000000
 
 """
-import json
-
 from alembic import op
 import sqlalchemy as sa
 
@@ -52,10 +50,6 @@ def _scores_table(versioned):
     return columns + constraints
 
 
-def _json(value):
-    return json.loads(value) if isinstance(value, str) else value
-
-
 def _answered(answer):
     return answer not in (None, '', [])
 
@@ -65,7 +59,7 @@ def upgrade():
     old = bind.execute(sa.text(
         'SELECT s.session_id, s.score, s.max_score, s.percent, s.by_topic, s.created_at, q.status '
         'FROM quiz_session_scores s JOIN quiz_sessions q ON q.id = s.session_id'
-    )).mappings().all()
+    ).columns(by_topic=sa.JSON)).mappings().all()
     op.drop_table('quiz_session_scores')
     op.create_table('quiz_session_scores', *_scores_table(versioned=True))
     with op.batch_alter_table('quiz_session_scores', schema=None) as batch_op:
@@ -95,9 +89,9 @@ def upgrade():
         rows = bind.execute(sa.text(
             'SELECT id, type, answer, awarded, points, feedback FROM quiz_session_questions '
             'WHERE session_id = :sid'
-        ), {'sid': row['session_id']}).mappings().all()
+        ).columns(answer=sa.JSON, feedback=sa.JSON), {'sid': row['session_id']}).mappings().all()
         for question in rows:
-            answer, feedback = _json(question['answer']), _json(question['feedback']) or {}
+            answer, feedback = question['answer'], question['feedback'] or {}
             source = 'auto' if question['type'] == 'explain' and _answered(answer) else 'server'
             if question['type'] == 'explain' and _answered(answer):
                 feedback = {**feedback, 'correct': None}
@@ -109,7 +103,7 @@ def upgrade():
             parts[source]['max_score'] += question['points']
         bind.execute(scores.insert().values(
             session_id=row['session_id'], version=1, score=row['score'],
-            max_score=row['max_score'], percent=row['percent'], by_topic=_json(row['by_topic']),
+            max_score=row['max_score'], percent=row['percent'], by_topic=row['by_topic'],
             score_parts=parts, created_at=row['created_at'],
         ))
     bind.execute(sa.text('UPDATE quiz_sessions SET score_version = 1'))
@@ -126,7 +120,7 @@ def downgrade():
         'SELECT s.session_id, s.score, s.max_score, s.percent, s.by_topic, s.created_at, q.status '
         'FROM quiz_session_scores s JOIN quiz_sessions q '
         'ON q.id = s.session_id AND q.score_version = s.version'
-    )).mappings().all()
+    ).columns(by_topic=sa.JSON)).mappings().all()
     with op.batch_alter_table('quiz_sessions', schema=None) as batch_op:
         batch_op.add_column(sa.Column('score', sa.Float(), nullable=True))
         batch_op.add_column(sa.Column('max_score', sa.Float(), nullable=True))
@@ -145,7 +139,7 @@ def downgrade():
     for row in current:
         bind.execute(scores.insert().values(
             session_id=row['session_id'], status=row['status'], score=row['score'],
-            max_score=row['max_score'], percent=row['percent'], by_topic=_json(row['by_topic']),
+            max_score=row['max_score'], percent=row['percent'], by_topic=row['by_topic'],
             created_at=row['created_at'],
         ))
         bind.execute(
