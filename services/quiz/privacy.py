@@ -44,6 +44,12 @@ def forget_user(user_sub: str) -> dict[str, int]:
     for session in finalised:
         session.user_sub = f"deleted:{new_id()}"
         session.active_slot = None
+    # Grades the user gave as a reviewer stay (they are the score) but no longer name them.
+    db.session.execute(
+        sa.update(SessionQuestion)
+        .where(SessionQuestion.reviewer_sub == user_sub)
+        .values(reviewer_sub=None)
+    )
     ids = [s.id for s in finalised]
     if ids:
         for question in db.session.scalars(

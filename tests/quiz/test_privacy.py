@@ -42,6 +42,31 @@ def test_delete_user_data_removes_active_and_anonymises_finalised(
     assert candidate.get(f"/sessions/{done['id']}").status_code == 404
 
 
+def test_delete_user_data_keeps_a_reviewers_grades_without_their_name(
+    app: Flask, client, minter, candidate: Candidate
+) -> None:
+    done = candidate.start(topics=["routing"], question_count=5, time_limit_s=600).get_json()
+    explain = next(q for q in done["questions"] if q["type"] == "explain")
+    candidate.put_answer(done["id"], explain["position"], "It is a micro framework.")
+    candidate.submit(done["id"])
+    verdicts = [
+        {"point": "RUBRIC-small core", "verdict": "covered"},
+        {"point": "RUBRIC-extensions", "verdict": "missed"},
+    ]
+    reviewer = minter.headers(sub="leaving-reviewer", roles=["author"])
+    client.put(
+        f"/api/quiz/reviews/{done['id']}/{explain['position']}",
+        json={"points": verdicts},
+        headers=reviewer,
+    )
+
+    assert _delete(client, minter, "leaving-reviewer").status_code == 204
+
+    with app.app_context():
+        graded = db.session.query(SessionQuestion).filter_by(type="explain").one()
+        assert (graded.source, graded.awarded, graded.reviewer_sub) == ("reviewer", 0.5, None)
+
+
 def test_delete_user_data_without_data_is_204(client, minter) -> None:
     assert _delete(client, minter, "nobody").status_code == 204
 
