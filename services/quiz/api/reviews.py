@@ -18,13 +18,21 @@ from ..schemas_result import ReviewArgsSchema, ReviewedSchema, ReviewPageSchema,
 bp = Blueprint("reviews", __name__, description="Self-review and reviewer grades")
 
 
+NOT_OPEN = (
+    "Not finalised yet (review-not-open), or not an answered explain question (not-reviewable)"
+)
+
+
 @bp.put("/sessions/<session_id>/review/<int:position>")
 @require_auth
 @bp.arguments(ReviewSchema)
 @bp.response(200, ReviewedSchema)
+@bp.alt_response(409, description=NOT_OPEN)
 def self_review(data: dict[str, Any], session_id: str, position: int) -> QuestionResult:
-    """The candidate's verdict per key point of an explain answer: the score becomes final
-    (source `self`) unless a reviewer has graded it. Idempotent; 409 before finalising."""
+    """Review one of your explain answers, key point by key point.
+
+    The score becomes final with source `self`, unless a reviewer has graded it. Idempotent.
+    """
     now = clock.now()
     rules = sessions.Rules.from_config(current_app.config)
     session = sessions.access_session(session_id, current_principal().sub, now, rules)
@@ -37,7 +45,11 @@ def self_review(data: dict[str, Any], session_id: str, position: int) -> Questio
 @bp.arguments(ReviewArgsSchema, location="query")
 @bp.response(200, ReviewPageSchema)
 def review_queue(args: dict[str, Any]) -> dict[str, Any]:
-    """Explain answers awaiting a reviewer's grade, oldest first (filters: template, topic)."""
+    """Explain answers awaiting a reviewer's grade, oldest first.
+
+    Answered explain questions of finalised sessions scored by a suggestion or a self-review;
+    filters `template` (a template id) and `topic`.
+    """
     items, total = reviews.awaiting_reviewer(
         args["page"], args["per_page"], args.get("template"), args.get("topic")
     )
@@ -48,9 +60,13 @@ def review_queue(args: dict[str, Any]) -> dict[str, Any]:
 @require_role("author", "admin")
 @bp.arguments(ReviewSchema)
 @bp.response(200, ReviewedSchema)
+@bp.alt_response(409, description=NOT_OPEN)
 def grade(data: dict[str, Any], session_id: str, position: int) -> QuestionResult:
-    """A reviewer's verdict per key point (source `reviewer`): it overrides a self-review.
-    Idempotent; 409 before finalising."""
+    """Grade an explain answer, key point by key point.
+
+    The score becomes final with source `reviewer`; it overrides the candidate's review, and a
+    later one does not override it. Idempotent.
+    """
     question = reviews.record_verdicts(
         session_id,
         position,

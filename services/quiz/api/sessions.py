@@ -93,8 +93,11 @@ def submit(session_id: str) -> Clocked:
 @require_auth
 @bp.response(200, ResultSchema)
 def result(session_id: str) -> Clocked:
-    """Per question: the answer, points and their source, the correct answer, the model
-    answer and, for explain answers, each key point's suggestion, evidence and verdict."""
+    """The result of a finalised session, question by question.
+
+    Per question: the answer, the points and their source, the correct answer, the model answer
+    and, for explain answers, each key point's suggestion, evidence and verdict.
+    """
     now = clock.now()
     session = sessions.finalised_session(session_id, current_principal().sub, now, _rules())
     return session_result(session, now)
