@@ -23,6 +23,7 @@ from .models import FINAL_STATUSES, QuizSession, ScoreSource, SessionQuestion, S
 from .question_types import TYPES, answered, question_type
 from .report_queue import request_report
 from .score_totals import score_totals
+from .sessions import question_at
 
 HUMAN_SOURCES = (ScoreSource.SELF, ScoreSource.REVIEWER)
 AWAITING_REVIEWER = (ScoreSource.AUTO, ScoreSource.SELF)
@@ -136,9 +137,7 @@ def record_verdicts(
     try:
         if session.status not in FINAL_STATUSES:
             raise ReviewNotOpen("The interview is still running; review it once it is finalised.")
-        question = next((q for q in session.questions if q.position == position), None)
-        if question is None:
-            raise NotFound(f"The session has no question {position}.")
+        question = question_at(session, position)
         check_reviewable(question)
         verdicts = check_verdicts(question, points)
     except Exception:
