@@ -8,7 +8,7 @@ from flask.cli import AppGroup
 
 from . import clock
 from .finalising import sweep_overdue
-from .templates import seed_templates
+from .interview_templates import seed_templates
 
 quiz_cli = AppGroup("quiz", help="Quiz service maintenance.")
 

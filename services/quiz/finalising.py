@@ -4,7 +4,8 @@ Exactly-once is enforced by the database, not by locks in this process: the cond
 `UPDATE ... WHERE status = 'active'` lets one caller win (rowcount 1) however many requests,
 gunicorn workers or sweeps race; on PostgreSQL it also takes the session row's lock, which
 answer saves take too (`SELECT ... FOR UPDATE`), so no answer lands after scoring has read them.
-The score row is unique per session as a second line of defence.
+The score row is unique per (session, version) as a second line of defence: finalising writes
+version 1.
 
 After the commit the content service is told to release the session's holds (best effort: a
 failed release only means the holds last until the deadline plus grace).
@@ -14,16 +15,16 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterable
 
 import sqlalchemy as sa
 
 from .clients.content import release_holds
 from .extensions import db
-from .models import ACTIVE, EXPIRED, QuizSession, SessionQuestion, SessionScore
+from .models import FinalisedBy, QuizSession, SessionQuestion, SessionScore, SessionStatus
+from .question_types import score_answer, source_when_finalised
 from .report_queue import request_report
-from .scoring import score_answer
+from .score_totals import score_totals
 
 log = logging.getLogger(__name__)
 SWEEP_BATCH = 500
@@ -31,16 +32,20 @@ SWEEP_BATCH = 500
 
 def overdue(session: QuizSession, now: dt.datetime, grace_s: float) -> bool:
     """True when the session is still active although its deadline plus grace has passed."""
-    return session.status == ACTIVE and now > session.deadline + dt.timedelta(seconds=grace_s)
+    return session.status == SessionStatus.ACTIVE and now > session.deadline + dt.timedelta(
+        seconds=grace_s
+    )
 
 
-def finalise_session(session_id: str, status: str, now: dt.datetime, by: str) -> bool:
+def finalise_session(
+    session_id: str, status: SessionStatus, now: dt.datetime, by: FinalisedBy
+) -> bool:
     """Close the session as `status`, store its score and release its holds on content; False
     when it was already closed."""
     claimed = db.session.execute(
         sa.update(QuizSession)
-        .where(QuizSession.id == session_id, QuizSession.status == ACTIVE)
-        .values(status=status, finalised_at=now, finalised_by=by, active_slot=None)
+        .where(QuizSession.id == session_id, QuizSession.status == SessionStatus.ACTIVE)
+        .values(status=status, finalised_at=now, finalised_by=by, active_slot=None, score_version=1)
         .execution_options(synchronize_session=False)
     )
     if claimed.rowcount != 1:
@@ -51,14 +56,8 @@ def finalise_session(session_id: str, status: str, now: dt.datetime, by: str) ->
         .where(SessionQuestion.session_id == session_id)
         .order_by(SessionQuestion.position)
     ).all()
-    totals = score_questions(questions)
-    db.session.add(SessionScore(session_id=session_id, status=status, **totals))
-    db.session.execute(
-        sa.update(QuizSession)
-        .where(QuizSession.id == session_id)
-        .values(score=totals["score"], max_score=totals["max_score"], percent=totals["percent"])
-        .execution_options(synchronize_session=False)
-    )
+    score_questions(questions)
+    db.session.add(SessionScore(session_id=session_id, version=1, **score_totals(questions)))
     request_report(session_id)
     db.session.commit()
     log.info("session finalised", extra={"session_id": session_id, "status": status, "by": by})
@@ -66,31 +65,13 @@ def finalise_session(session_id: str, status: str, now: dt.datetime, by: str) ->
     return True
 
 
-def score_questions(questions: Sequence[SessionQuestion]) -> dict[str, Any]:
-    """Score every question in place; return the total, maximum, percent and per-topic scores."""
-    by_topic: dict[str, dict[str, float]] = {}
+def score_questions(questions: Iterable[SessionQuestion]) -> None:
+    """Score every question in place: points, evidence and who decided them."""
     for question in questions:
         scored = score_answer(question.type, question.answer, question.answer_key)
         question.awarded = round(scored.fraction * question.points, 4)
+        question.source = source_when_finalised(question.type, question.answer)
         question.feedback = {"correct": scored.correct, **scored.detail}
-        topic = by_topic.setdefault(question.topic, {"score": 0.0, "max_score": 0.0})
-        topic["score"] += question.awarded
-        topic["max_score"] += question.points
-    for topic in by_topic.values():
-        topic["score"] = round(topic["score"], 4)
-        topic["percent"] = _percent(topic["score"], topic["max_score"])
-    score = round(sum(q.awarded or 0.0 for q in questions), 4)
-    max_score = float(sum(q.points for q in questions))
-    return {
-        "score": score,
-        "max_score": max_score,
-        "percent": _percent(score, max_score),
-        "by_topic": by_topic,
-    }
-
-
-def _percent(score: float, max_score: float) -> float:
-    return round(100.0 * score / max_score, 2) if max_score else 0.0
 
 
 def sweep_overdue(now: dt.datetime, grace_s: float) -> int:
@@ -101,12 +82,12 @@ def sweep_overdue(now: dt.datetime, grace_s: float) -> int:
     while True:
         ids = db.session.scalars(
             sa.select(QuizSession.id)
-            .where(QuizSession.status == ACTIVE, QuizSession.deadline < cutoff)
+            .where(QuizSession.status == SessionStatus.ACTIVE, QuizSession.deadline < cutoff)
             .order_by(QuizSession.deadline)
             .limit(SWEEP_BATCH)
         ).all()
         db.session.rollback()  # end the read transaction before the per-session ones
-        batch = sum(finalise_session(i, EXPIRED, now, "sweep") for i in ids)
+        batch = sum(finalise_session(i, SessionStatus.EXPIRED, now, FinalisedBy.SWEEP) for i in ids)
         finalised += batch
         if len(ids) < SWEEP_BATCH or batch == 0:
             return finalised

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import uuid
 from typing import Any
 
@@ -11,8 +12,46 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
 
-ACTIVE, SUBMITTED, EXPIRED = "active", "submitted", "expired"
-FINAL_STATUSES = (SUBMITTED, EXPIRED)
+
+class SessionStatus(enum.StrEnum):
+    """Where a session is in its life: running, or finalised one of two ways."""
+
+    ACTIVE = "active"
+    SUBMITTED = "submitted"  # by the candidate
+    EXPIRED = "expired"  # by the system, at the deadline plus grace
+
+
+class FinalisedBy(enum.StrEnum):
+    """What finalised a session."""
+
+    CANDIDATE = "candidate"  # submit
+    ACCESS = "access"  # a request found it overdue
+    SWEEP = "sweep"  # the periodic sweep
+
+
+class ScoreSource(enum.StrEnum):
+    """Who decided a question's points (docs/quiz.md, scoring policy)."""
+
+    SERVER = "server"  # objective types, and unanswered questions: final when finalised
+    AUTO = "auto"  # the key-point suggestion of an explain answer: provisional
+    SELF = "self"  # the candidate's review: final
+    REVIEWER = "reviewer"  # an author's or admin's grade: final, overrides a self-review
+
+
+FINAL_STATUSES = (SessionStatus.SUBMITTED, SessionStatus.EXPIRED)
+FINAL_SOURCES = (ScoreSource.SERVER, ScoreSource.SELF, ScoreSource.REVIEWER)
+
+
+def str_enum(kind: type[enum.StrEnum], length: int) -> sa.Enum:
+    """A column of enum values stored as plain strings (no database enum type to migrate)."""
+    return sa.Enum(
+        kind,
+        native_enum=False,
+        create_constraint=False,
+        length=length,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
 
 
 class UTCDateTime(sa.types.TypeDecorator):
@@ -84,16 +123,16 @@ class QuizSession(db.Model):
     difficulty: Mapped[str | None] = mapped_column(sa.String(10))
     question_count: Mapped[int] = mapped_column(sa.Integer)
     time_limit_s: Mapped[int] = mapped_column(sa.Integer)
-    status: Mapped[str] = mapped_column(sa.String(10), default=ACTIVE)
+    status: Mapped[SessionStatus] = mapped_column(
+        str_enum(SessionStatus, 10), default=SessionStatus.ACTIVE
+    )
     started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     deadline: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     finalised_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-    finalised_by: Mapped[str | None] = mapped_column(sa.String(10))
-    score: Mapped[float | None] = mapped_column(sa.Float)
-    max_score: Mapped[float | None] = mapped_column(sa.Float)
-    percent: Mapped[float | None] = mapped_column(sa.Float)
-    # Bumped whenever the score changes after finalising (a self-review, a reviewer's grade);
-    # the report is built for one version and rebuilt for the next.
+    finalised_by: Mapped[FinalisedBy | None] = mapped_column(str_enum(FinalisedBy, 10))
+    # Which `SessionScore` row is current. Bumped whenever the score changes after finalising
+    # (a self-review, a reviewer's grade); the report is built for one version and rebuilt for
+    # the next.
     score_version: Mapped[int] = mapped_column(sa.Integer, default=1, server_default="1")
 
     questions: Mapped[list[SessionQuestion]] = relationship(
@@ -102,6 +141,49 @@ class QuizSession(db.Model):
         cascade="all, delete-orphan",
         passive_deletes=True,
     )
+    current_score: Mapped[SessionScore | None] = relationship(
+        primaryjoin="and_(SessionScore.session_id == QuizSession.id, "
+        "SessionScore.version == QuizSession.score_version)",
+        viewonly=True,
+        uselist=False,
+        lazy="selectin",
+    )
+
+    @property
+    def finalised(self) -> bool:
+        """True once submitted or expired."""
+        return self.status in FINAL_STATUSES
+
+    @property
+    def score(self) -> float | None:
+        """Points earned (None while active)."""
+        return self.current_score.score if self.current_score else None
+
+    @property
+    def max_score(self) -> float | None:
+        """Points at stake (None while active)."""
+        return self.current_score.max_score if self.current_score else None
+
+    @property
+    def percent(self) -> float | None:
+        """The score as a percent of the maximum (None while active)."""
+        return self.current_score.percent if self.current_score else None
+
+    @property
+    def by_topic(self) -> dict[str, Any] | None:
+        """Per topic: score, max_score, percent (None while active)."""
+        return self.current_score.by_topic if self.current_score else None
+
+    @property
+    def score_parts(self) -> dict[str, Any] | None:
+        """Per `ScoreSource`: score and max_score (None while active)."""
+        return self.current_score.score_parts if self.current_score else None
+
+    @property
+    def provisional(self) -> bool | None:
+        """True while part of the score is only a suggestion (None while active)."""
+        parts = self.score_parts
+        return None if parts is None else parts[ScoreSource.AUTO.value]["max_score"] > 0
 
 
 class SessionQuestion(db.Model):
@@ -132,23 +214,41 @@ class SessionQuestion(db.Model):
     answer: Mapped[Any | None] = mapped_column(sa.JSON(none_as_null=True), nullable=True)
     saved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     awarded: Mapped[float | None] = mapped_column(sa.Float)
+    # Set when finalised, changed by a review: who decided `awarded`.
+    source: Mapped[ScoreSource | None] = mapped_column(str_enum(ScoreSource, 10))
+    # What the scorer found: {"correct": bool | None, ...type-specific evidence}.
     feedback: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON(none_as_null=True))
+    # Explain only: [{"point", "verdict"}] from the candidate's review and a reviewer's grade.
+    self_verdicts: Mapped[list[dict[str, str]] | None] = mapped_column(sa.JSON(none_as_null=True))
+    reviewer_verdicts: Mapped[list[dict[str, str]] | None] = mapped_column(
+        sa.JSON(none_as_null=True)
+    )
+    reviewer_sub: Mapped[str | None] = mapped_column(sa.String(200))
+    reviewed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     session: Mapped[QuizSession] = relationship(back_populates="questions")
 
 
 class SessionScore(db.Model):
-    """The score written once, when a session is finalised (unique per session)."""
+    """The one record of a session's score: totals, per topic and per source. Finalising writes
+    version 1; every later change of the score (a review) writes the next version, and the
+    session's `score_version` names the current one. The unique (session, version) pair makes
+    each version exactly once, however many requests race."""
 
     __tablename__ = "quiz_session_scores"
+    __table_args__ = (sa.UniqueConstraint("session_id", "version"),)
 
     id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
     session_id: Mapped[str] = mapped_column(
-        sa.String(32), sa.ForeignKey("quiz_sessions.id", ondelete="CASCADE"), unique=True
+        sa.String(32), sa.ForeignKey("quiz_sessions.id", ondelete="CASCADE"), index=True
     )
-    status: Mapped[str] = mapped_column(sa.String(10))
+    version: Mapped[int] = mapped_column(sa.Integer)
     score: Mapped[float] = mapped_column(sa.Float)
     max_score: Mapped[float] = mapped_column(sa.Float)
     percent: Mapped[float] = mapped_column(sa.Float)
+    # {topic: {score, max_score, percent}}
     by_topic: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    # {source: {score, max_score}} for every `ScoreSource`: how much is objective, self-assessed,
+    # reviewer-graded or still provisional.
+    score_parts: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

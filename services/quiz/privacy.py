@@ -12,15 +12,24 @@ from typing import Any
 import sqlalchemy as sa
 
 from .extensions import db
-from .models import ACTIVE, QuizSession, SessionQuestion, new_id
+from .models import QuizSession, SessionQuestion, SessionStatus, new_id
 
 FREE_TEXT_TYPES = ("short", "explain")
+
+
+def without_echoes(feedback: dict[str, Any] | None) -> dict[str, Any]:
+    """The scorer's evidence minus what quotes the answer: the normalised text and the
+    sentences cited as evidence (key points and their suggestions stay)."""
+    kept = {k: v for k, v in (feedback or {}).items() if k != "normalised"}
+    if "suggestions" in kept:
+        kept["suggestions"] = [{**s, "evidence": None} for s in kept["suggestions"]]
+    return kept
 
 
 def forget_user(user_sub: str) -> dict[str, int]:
     """Delete the user's active sessions and anonymise the finalised ones."""
     active = sa.select(QuizSession.id).where(
-        QuizSession.user_sub == user_sub, QuizSession.status == ACTIVE
+        QuizSession.user_sub == user_sub, QuizSession.status == SessionStatus.ACTIVE
     )
     # Children first: SQLite does not enforce ON DELETE CASCADE unless told to.
     db.session.execute(
@@ -35,6 +44,12 @@ def forget_user(user_sub: str) -> dict[str, int]:
     for session in finalised:
         session.user_sub = f"deleted:{new_id()}"
         session.active_slot = None
+    # Grades the user gave as a reviewer stay (they are the score) but no longer name them.
+    db.session.execute(
+        sa.update(SessionQuestion)
+        .where(SessionQuestion.reviewer_sub == user_sub)
+        .values(reviewer_sub=None)
+    )
     ids = [s.id for s in finalised]
     if ids:
         for question in db.session.scalars(
@@ -43,17 +58,6 @@ def forget_user(user_sub: str) -> dict[str, int]:
             )
         ):
             question.answer = None
-            question.feedback = _without_answer_text(question.feedback or {})
+            question.feedback = without_echoes(question.feedback)
     db.session.commit()
     return {"deleted": int(deleted or 0), "anonymised": len(ids)}
-
-
-def _without_answer_text(feedback: dict[str, Any]) -> dict[str, Any]:
-    """The feedback minus what echoes the answer: the normalised text and the suggestions'
-    evidence sentences (covered/missed rubric points do not echo it)."""
-    kept = {k: v for k, v in feedback.items() if k != "normalised"}
-    if isinstance(kept.get("suggestions"), list):
-        kept["suggestions"] = [
-            {**s, "evidence": None} if isinstance(s, dict) else s for s in kept["suggestions"]
-        ]
-    return kept

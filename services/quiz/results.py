@@ -1,82 +1,123 @@
-"""Shaping sessions for the API: the candidate's running view and the finalised result."""
+"""What the API shows of a session beyond its columns: the server's clock at the moment of the
+response, and the parts of a scored question the result derives from its snapshot and review.
+Output schemas dump the models and call these; nothing is shaped twice."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from .extensions import db
-from .models import ACTIVE, QuizSession, SessionQuestion, SessionScore
-from .schemas import with_clock
-
-SUMMARY_FIELDS = (
-    "id", "status", "title", "template_id", "topics", "difficulty", "question_count",
-    "time_limit_s", "started_at", "finalised_at", "score", "max_score", "percent",
-)  # fmt: skip
+from .explain_suggestions import COVERED, MISSED
+from .models import QuizSession, SessionQuestion, SessionStatus
+from .question_types import question_type
+from .reviews import final_verdicts, rubric_points
 
 
-def session_summary(session: QuizSession, now: dt.datetime) -> dict[str, Any]:
-    """The session's public fields and clock (no questions)."""
-    values = {name: getattr(session, name) for name in SUMMARY_FIELDS}
-    return with_clock(values, session.deadline, now, active=session.status == ACTIVE)
+class Clocked:
+    """A session, or one of its questions, as served at `now`: the model's own attributes
+    plus `server_now`, `deadline` and `remaining_s` (0 once the session is closed)."""
+
+    def __init__(self, model: Any, session: QuizSession, now: dt.datetime) -> None:
+        self._model, self._session, self.server_now = model, session, now
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._model, name)
+
+    @property
+    def deadline(self) -> dt.datetime:
+        """When the session's time is up."""
+        return self._session.deadline
+
+    @property
+    def remaining_s(self) -> float:
+        """Seconds left to answer, never negative; 0 once the session is closed."""
+        if self._session.status != SessionStatus.ACTIVE:
+            return 0.0
+        return round(max(0.0, (self._session.deadline - self.server_now).total_seconds()), 3)
 
 
-def session_view(session: QuizSession, now: dt.datetime) -> dict[str, Any]:
-    """The session as the candidate sees it while answering (the schema drops the key)."""
-    return {**session_summary(session, now), "questions": list(session.questions)}
+def clocked(session: QuizSession, now: dt.datetime) -> Clocked:
+    """The session as served at `now`."""
+    return Clocked(session, session, now)
 
 
-def result_view(session: QuizSession, now: dt.datetime) -> dict[str, Any]:
-    """A finalised session with per-question answers, points and the correct answers."""
-    score = db.session.query(SessionScore).filter_by(session_id=session.id).one()
-    return {
-        **session_summary(session, now),
-        "by_topic": score.by_topic,
-        "questions": [result_question(q) for q in session.questions],
-    }
+class QuestionResult:
+    """A scored question as its result shows it: the model's own attributes plus what the
+    result derives from the snapshot, the scorer's evidence and the verdicts."""
 
+    def __init__(self, question: SessionQuestion) -> None:
+        self._question = question
 
-def result_question(question: SessionQuestion) -> dict[str, Any]:
-    """One scored question with everything the candidate needs to learn from it."""
-    key = question.answer_key
-    feedback = question.feedback or {}
-    correct_ids = set(key.get("correct", [])) if question.type in ("single", "multi") else set()
-    why = key.get("why") or {}
-    return {
-        "position": question.position,
-        "topic": question.topic,
-        "type": question.type,
-        "difficulty": question.difficulty,
-        "prompt": question.prompt,
-        "options": [
-            {
-                "id": o["id"],
-                "text": o["text"],
-                "correct": o["id"] in correct_ids,
-                "why": why.get(o["id"]),
-            }
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._question, name)
+
+    @property
+    def options(self) -> list[dict[str, Any]]:
+        """The options with whether each is correct and why (none for text types)."""
+        question = self._question
+        if not question_type(question.type).has_options:
+            return []
+        key = question.answer_key
+        correct_ids, why = set(key.get("correct", [])), key.get("why") or {}
+        return [
+            {**o, "correct": o["id"] in correct_ids, "why": why.get(o["id"])}
             for o in question.options
-        ],
-        "points": question.points,
-        "answer": question.answer,
-        "saved_at": question.saved_at,
-        "awarded": question.awarded,
-        "correct": bool(feedback.get("correct")),
-        "correct_answer": correct_answer(question.type, key),
-        "model_answer": question.model_answer,
-        "explanation": question.explanation,
-        "references": question.references,
-        "covered": feedback.get("covered", []),
-        "missed": feedback.get("missed", []),
-        "question_id": question.question_id,
-        "question_version": question.question_version,
-    }
+        ]
+
+    @property
+    def correct(self) -> bool | None:
+        """Whether the answer is right; None while only a suggestion scores it."""
+        return (self._question.feedback or {}).get("correct")
+
+    @property
+    def correct_answer(self) -> Any:
+        """What a full-marks answer is."""
+        return question_type(self._question.type).correct_answer(self._question.answer_key)
+
+    @property
+    def key_points(self) -> list[dict[str, Any]]:
+        """Per rubric key point: the automatic suggestion and its evidence sentence, the
+        candidate's and the reviewer's verdicts, and the final verdict (None until a
+        person's)."""
+        question = self._question
+        suggested = {s["point"]: s for s in (question.feedback or {}).get("suggestions", [])}
+        own = {v["point"]: v["verdict"] for v in question.self_verdicts or []}
+        graded = {v["point"]: v["verdict"] for v in question.reviewer_verdicts or []}
+        final = {v["point"]: v["verdict"] for v in final_verdicts(question) or []}
+        return [
+            {
+                "point": point,
+                "suggestion": suggested.get(point, {}).get("suggestion", MISSED),
+                "evidence": suggested.get(point, {}).get("evidence"),
+                "against": bool(suggested.get(point, {}).get("against")),
+                "note": suggested.get(point, {}).get("note"),
+                "self_verdict": own.get(point),
+                "reviewer_verdict": graded.get(point),
+                "verdict": final.get(point),
+            }
+            for point in rubric_points(question)
+        ]
+
+    @property
+    def covered(self) -> list[str]:
+        """Key points covered: by the final verdict once there is one, else as suggested."""
+        return [p["point"] for p in self.key_points if (p["verdict"] or p["suggestion"]) == COVERED]
+
+    @property
+    def missed(self) -> list[str]:
+        """The other key points (partly covered ones included)."""
+        return [p["point"] for p in self.key_points if (p["verdict"] or p["suggestion"]) != COVERED]
 
 
-def correct_answer(kind: str, key: dict[str, Any]) -> Any:
-    """What a full-marks answer is, per type."""
-    if kind in ("single", "multi", "true_false"):
-        return key.get("correct")
-    if kind == "short":
-        return key.get("accepted", [])
-    return [point["point"] for point in key.get("rubric", [])]
+class SessionResult(Clocked):
+    """A finalised session as its result shows it."""
+
+    @property
+    def questions(self) -> list[QuestionResult]:
+        """Every question with its result."""
+        return [QuestionResult(q) for q in self._session.questions]
+
+
+def session_result(session: QuizSession, now: dt.datetime) -> SessionResult:
+    """The finalised session's result as served at `now`."""
+    return SessionResult(session, session, now)

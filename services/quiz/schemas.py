@@ -3,9 +3,6 @@ data (answer keys, model answers, explanations) can only appear where a schema n
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
-
 import marshmallow as ma
 from marshmallow import validate
 
@@ -88,6 +85,37 @@ class QuestionSchema(ma.Schema):
     saved_at = ma.fields.DateTime(allow_none=True)
 
 
+class ScorePartSchema(ma.Schema):
+    """Points earned and at stake under one source."""
+
+    score = ma.fields.Float()
+    max_score = ma.fields.Float()
+
+
+class ScorePartsSchema(ma.Schema):
+    """How much of the score each source decided (docs/quiz.md, scoring policy)."""
+
+    server = ma.fields.Nested(ScorePartSchema, metadata={"description": "objective, final"})
+    auto = ma.fields.Nested(ScorePartSchema, metadata={"description": "suggested, provisional"})
+    self = ma.fields.Nested(ScorePartSchema, metadata={"description": "self-assessed, final"})
+    reviewer = ma.fields.Nested(ScorePartSchema, metadata={"description": "graded, final"})
+
+
+class ScoreFieldsSchema(ma.Schema):
+    """A finalised session's score and where it comes from (all null while active)."""
+
+    score = ma.fields.Float(allow_none=True)
+    max_score = ma.fields.Float(allow_none=True)
+    percent = ma.fields.Float(allow_none=True)
+    score_parts = ma.fields.Nested(ScorePartsSchema, allow_none=True)
+    provisional = ma.fields.Boolean(
+        allow_none=True, metadata={"description": "part of the score awaits a person's verdict"}
+    )
+    score_version = ma.fields.Integer(
+        metadata={"description": "bumped whenever a review changes the score"}
+    )
+
+
 class ClockSchema(ma.Schema):
     """The server's clock, carried by every session response."""
 
@@ -96,7 +124,7 @@ class ClockSchema(ma.Schema):
     remaining_s = ma.fields.Float()
 
 
-class SessionSummarySchema(ClockSchema):
+class SessionSummarySchema(ClockSchema, ScoreFieldsSchema):
     """A session in the history list."""
 
     id = ma.fields.String()
@@ -109,9 +137,6 @@ class SessionSummarySchema(ClockSchema):
     time_limit_s = ma.fields.Integer()
     started_at = ma.fields.DateTime()
     finalised_at = ma.fields.DateTime(allow_none=True)
-    score = ma.fields.Float(allow_none=True)
-    max_score = ma.fields.Float(allow_none=True)
-    percent = ma.fields.Float(allow_none=True)
 
 
 class SessionSchema(SessionSummarySchema):
@@ -140,20 +165,8 @@ class SavedAnswerSchema(ClockSchema):
     saved_at = ma.fields.DateTime()
 
 
-class SubmittedSchema(ClockSchema):
+class SubmittedSchema(ClockSchema, ScoreFieldsSchema):
     """The outcome of submitting."""
 
     id = ma.fields.String()
     status = ma.fields.String()
-    score = ma.fields.Float()
-    max_score = ma.fields.Float()
-    percent = ma.fields.Float()
-
-
-def with_clock(
-    values: dict[str, Any], deadline: dt.datetime, now: dt.datetime, active: bool = True
-) -> dict[str, Any]:
-    """`values` plus the server's clock: `server_now`, `deadline`, `remaining_s` (0 once the
-    session is closed)."""
-    remaining = max(0.0, (deadline - now).total_seconds()) if active else 0.0
-    return {**values, "server_now": now, "deadline": deadline, "remaining_s": round(remaining, 3)}

@@ -1,12 +1,19 @@
-"""Wire formats that carry correctness data: served only for finalised sessions."""
+"""Wire formats that carry correctness data: served only for finalised sessions (results,
+reviews and the reviewers' queue)."""
 
 from __future__ import annotations
 
 import marshmallow as ma
+from marshmallow import validate
 
-from services.common.pagination import MAX_PER_PAGE, PageArgsSchema, PageSchema
+from services.common.pagination import PageArgsSchema, PageSchema
 
-from .schemas import QuestionSchema, SubmittedSchema
+from .explain_suggestions import COVERED, MISSED, PARTLY
+from .models import ScoreSource
+from .schemas import TOPIC_SLUG, QuestionSchema, ScoreFieldsSchema, SubmittedSchema
+
+VERDICTS = (COVERED, PARTLY, MISSED)
+MAX_KEY_POINTS = 50
 
 
 class ResultOptionSchema(ma.Schema):
@@ -18,16 +25,48 @@ class ResultOptionSchema(ma.Schema):
     why = ma.fields.String(allow_none=True)
 
 
+class KeyPointSchema(ma.Schema):
+    """One rubric key point of an explain answer: suggestion, evidence and verdicts."""
+
+    point = ma.fields.String()
+    suggestion = ma.fields.String(
+        metadata={"description": "the automatic pass: covered, partly or missed (never final)"}
+    )
+    evidence = ma.fields.String(
+        allow_none=True,
+        metadata={"description": "the sentence of the answer that matched or argued against"},
+    )
+    against = ma.fields.Boolean(
+        metadata={"description": "true when the evidence negates the point (e.g. 'no need to')"}
+    )
+    note = ma.fields.String(
+        allow_none=True,
+        metadata={"description": "why the suggestion gave no or partial credit, when it did"},
+    )
+    self_verdict = ma.fields.String(allow_none=True)
+    reviewer_verdict = ma.fields.String(allow_none=True)
+    verdict = ma.fields.String(
+        allow_none=True,
+        metadata={"description": "the final verdict: the reviewer's, else the candidate's"},
+    )
+
+
 class ResultQuestionSchema(QuestionSchema):
-    """A scored question: the answer, the points, the correct answer and the explanation."""
+    """A scored question: the answer, the points and who decided them, the correct answer."""
 
     options = ma.fields.List(ma.fields.Nested(ResultOptionSchema))
     awarded = ma.fields.Float()
-    correct = ma.fields.Boolean()
+    source = ma.fields.String(
+        metadata={"description": "server, auto (provisional), self or reviewer"}
+    )
+    correct = ma.fields.Boolean(
+        allow_none=True, metadata={"description": "null while only a suggestion scores it"}
+    )
     correct_answer = ma.fields.Raw()
     model_answer = ma.fields.String()
     explanation = ma.fields.String()
     references = ma.fields.List(ma.fields.String())
+    key_points = ma.fields.List(ma.fields.Nested(KeyPointSchema))
     covered = ma.fields.List(ma.fields.String())
     missed = ma.fields.List(ma.fields.String())
     question_id = ma.fields.String()
@@ -44,31 +83,69 @@ class ResultSchema(SubmittedSchema):
     questions = ma.fields.List(ma.fields.Nested(ResultQuestionSchema))
 
 
-class ItemStatSchema(ma.Schema):
-    """How one question performs across finalised sessions."""
+class VerdictSchema(ma.Schema):
+    """A person's verdict on one key point."""
 
+    point = ma.fields.String(required=True, validate=validate.Length(1, 500))
+    verdict = ma.fields.String(required=True, validate=validate.OneOf(VERDICTS))
+
+
+class ReviewSchema(ma.Schema):
+    """A verdict for every key point of the question's rubric, each exactly once."""
+
+    points = ma.fields.List(
+        ma.fields.Nested(VerdictSchema),
+        required=True,
+        validate=validate.Length(1, MAX_KEY_POINTS),
+    )
+
+
+class ReviewedSessionSchema(ScoreFieldsSchema):
+    """The session's score after the verdict."""
+
+    id = ma.fields.String()
+
+
+class JudgedQuestionSchema(ma.Schema):
+    """An explain answer's points, who decided them, and its key points."""
+
+    session_id = ma.fields.String()
+    position = ma.fields.Integer()
+    points = ma.fields.Float()
+    awarded = ma.fields.Float()
+    source = ma.fields.String(validate=validate.OneOf([s.value for s in ScoreSource]))
+    correct = ma.fields.Boolean(allow_none=True)
+    key_points = ma.fields.List(ma.fields.Nested(KeyPointSchema))
+
+
+class ReviewedSchema(JudgedQuestionSchema):
+    """The reviewed question and the session's score after the verdict."""
+
+    session = ma.fields.Nested(ReviewedSessionSchema)
+
+
+class ReviewItemSchema(JudgedQuestionSchema):
+    """An explain answer awaiting a reviewer's grade (the candidate is not named)."""
+
+    finalised_at = ma.fields.DateTime(attribute="session.finalised_at")
+    template_id = ma.fields.String(attribute="session.template_id", allow_none=True)
     question_id = ma.fields.String()
     question_key = ma.fields.String()
     topic = ma.fields.String()
-    type = ma.fields.String()
     difficulty = ma.fields.String()
-    attempts = ma.fields.Integer()
-    facility = ma.fields.Float()
-    discrimination = ma.fields.Float(allow_none=True)
-    flags = ma.fields.List(ma.fields.String())
+    prompt = ma.fields.String()
+    answer = ma.fields.String()
+    model_answer = ma.fields.String()
 
 
-class ItemStatPageSchema(PageSchema):
-    """One page of item statistics."""
+class ReviewPageSchema(PageSchema):
+    """One page of the review queue."""
 
-    items = ma.fields.List(ma.fields.Nested(ItemStatSchema))
+    items = ma.fields.List(ma.fields.Nested(ReviewItemSchema))
 
 
-class StatArgsSchema(PageArgsSchema):
-    """Filters and pagination for item statistics (50 a page unless asked otherwise)."""
+class ReviewArgsSchema(PageArgsSchema):
+    """Filters and pagination of the review queue."""
 
-    topic = ma.fields.String()
-    flagged = ma.fields.Boolean(load_default=False)
-    per_page = ma.fields.Integer(
-        load_default=50, validate=ma.validate.Range(min=1, max=MAX_PER_PAGE)
-    )
+    template = ma.fields.String(validate=validate.Length(1, 32))
+    topic = ma.fields.String(validate=TOPIC_SLUG)

@@ -1,4 +1,4 @@
-"""Pure scorers, one per question type, in a registry keyed by type.
+"""Pure scorers, one per question type (the registry in `question_types` says which applies).
 
 Each scorer takes the candidate's answer and the question's answer key (values only, no
 database) and returns the fraction of the question's points earned plus what explains it.
@@ -18,41 +18,17 @@ MAX_TEXT_SCORED = 10_000
 
 @dataclass(frozen=True)
 class Scored:
-    """The fraction (0..1) of a question's points earned, and the evidence for it."""
+    """The fraction (0..1) of a question's points earned, and the evidence for it. `correct`
+    is None when the machine cannot tell (an explain answer before a person's verdict)."""
 
     fraction: float
-    correct: bool
+    correct: bool | None
     detail: Mapping[str, Any] = field(default_factory=dict)
 
 
 Scorer = Callable[[Any, Mapping[str, Any]], Scored]
-SCORERS: dict[str, Scorer] = {}
 
 
-def scorer(kind: str) -> Callable[[Scorer], Scorer]:
-    """Register a scorer for question type `kind`."""
-
-    def register(fn: Scorer) -> Scorer:
-        SCORERS[kind] = fn
-        return fn
-
-    return register
-
-
-def score_answer(kind: str, answer: Any, answer_key: Mapping[str, Any]) -> Scored:
-    """Score `answer` with the scorer registered for `kind`; no answer earns nothing."""
-    if answer is None or answer == "" or answer == []:
-        return Scored(0.0, False, {"answered": False, **_empty_detail(kind, answer_key)})
-    return SCORERS[kind](answer, answer_key)
-
-
-def _empty_detail(kind: str, answer_key: Mapping[str, Any]) -> dict[str, Any]:
-    if kind == "explain":
-        return {"covered": [], "missed": [p["point"] for p in answer_key.get("rubric", [])]}
-    return {}
-
-
-@scorer("single")
 def score_single(answer: Any, key: Mapping[str, Any]) -> Scored:
     """All or nothing: the one chosen option must be the correct one."""
     chosen = answer[0] if isinstance(answer, list) and len(answer) == 1 else answer
@@ -60,14 +36,12 @@ def score_single(answer: Any, key: Mapping[str, Any]) -> Scored:
     return Scored(1.0 if correct else 0.0, correct, {"chosen": [chosen]})
 
 
-@scorer("true_false")
 def score_true_false(answer: Any, key: Mapping[str, Any]) -> Scored:
     """All or nothing."""
     correct = isinstance(answer, bool) and answer is key.get("correct")
     return Scored(1.0 if correct else 0.0, correct, {})
 
 
-@scorer("multi")
 def score_multi(answer: Any, key: Mapping[str, Any]) -> Scored:
     """Partial credit: +1/k per correct choice, -1/k per wrong one, floored at 0 (k = number
     of correct options), so ticking every box earns no more than ticking none."""
@@ -83,7 +57,6 @@ def score_multi(answer: Any, key: Mapping[str, Any]) -> Scored:
     )
 
 
-@scorer("short")
 def score_short(answer: Any, key: Mapping[str, Any]) -> Scored:
     """All or nothing (rules in `short_answers`)."""
     text = str(answer)[:MAX_TEXT_SCORED]
@@ -91,22 +64,20 @@ def score_short(answer: Any, key: Mapping[str, Any]) -> Scored:
     return Scored(1.0 if matched else 0.0, matched, {"normalised": normalise(text)})
 
 
-@scorer("explain")
 def score_explain(answer: Any, key: Mapping[str, Any]) -> Scored:
-    """The key-point suggestion (rules in `explain_suggestions`): a fraction of the rubric's
-    points, with the sentence of the answer that is the evidence for each."""
+    """The key-point suggestion (rules in `explain_suggestions`): a provisional fraction of the
+    rubric's points, with the sentence of the answer that is the evidence for each. Never
+    `correct`: keywords cannot tell a right explanation from a wrong one in the right words."""
     rubric: Sequence[Mapping[str, Any]] = key.get("rubric", [])
     suggestions = suggest_points(
         str(answer)[:MAX_TEXT_SCORED], rubric, model_answer_words=key.get("model_answer_words")
     )
-    covered = [s.point for s in suggestions if s.suggestion == COVERED]
-    missed = [s.point for s in suggestions if s.suggestion != COVERED]
     return Scored(
         suggested_fraction(suggestions),
-        not missed,
+        None,
         {
-            "covered": covered,
-            "missed": missed,
+            "covered": [s.point for s in suggestions if s.suggestion == COVERED],
+            "missed": [s.point for s in suggestions if s.suggestion != COVERED],
             "suggestions": [s.as_dict() for s in suggestions],
         },
     )

@@ -13,13 +13,13 @@ from sqlalchemy.exc import IntegrityError
 
 from services.common.errors import Conflict, NotFound
 
-from .answers import validate_answer
 from .clients.content import release_holds
-from .drawing import snapshot
 from .extensions import db
 from .finalising import finalise_session, overdue
 from .holds import Hold, hold_for
-from .models import ACTIVE, EXPIRED, SUBMITTED, QuizSession, SessionQuestion, new_id
+from .models import FinalisedBy, QuizSession, SessionQuestion, SessionStatus, new_id
+from .question_types import check_answer
+from .snapshots import snapshot
 
 Draw = Callable[[Sequence[str], str | None, int, Sequence[str], Hold], list[dict[str, Any]]]
 
@@ -62,11 +62,11 @@ class Spec:
 
 @dataclass(frozen=True)
 class Rules:
-    """The configurable rules of the clock and of starting."""
+    """The configurable rules of the clock and of starting (defaults: `config.py` only)."""
 
-    grace_s: float = 5.0
-    one_active: bool = True
-    recent_sessions: int = 3
+    grace_s: float
+    one_active: bool
+    recent_sessions: int
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Rules:
@@ -116,7 +116,7 @@ def _store(
         difficulty=spec.difficulty,
         question_count=spec.question_count,
         time_limit_s=spec.time_limit_s,
-        status=ACTIVE,
+        status=SessionStatus.ACTIVE,
         started_at=now,
         deadline=deadline,
     )
@@ -138,11 +138,13 @@ def _store(
 
 def _refuse_if_active(user_sub: str, now: dt.datetime, rules: Rules) -> None:
     active = db.session.scalars(
-        sa.select(QuizSession).where(QuizSession.user_sub == user_sub, QuizSession.status == ACTIVE)
+        sa.select(QuizSession).where(
+            QuizSession.user_sub == user_sub, QuizSession.status == SessionStatus.ACTIVE
+        )
     ).all()
     for session in active:
         if overdue(session, now, rules.grace_s):
-            finalise_session(session.id, EXPIRED, now, "access")
+            finalise_session(session.id, SessionStatus.EXPIRED, now, FinalisedBy.ACCESS)
         else:
             raise ActiveSessionExists(
                 "Finish or submit your running interview before starting another.",
@@ -180,7 +182,7 @@ def access_session(session_id: str, user_sub: str, now: dt.datetime, rules: Rule
     """The caller's session, finalised as `expired` first if it is overdue."""
     session = owned_session(session_id, user_sub)
     if overdue(session, now, rules.grace_s):
-        finalise_session(session.id, EXPIRED, now, "access")
+        finalise_session(session.id, SessionStatus.EXPIRED, now, FinalisedBy.ACCESS)
         db.session.expire_all()
         session = owned_session(session_id, user_sub)
     return session
@@ -199,29 +201,42 @@ def save_answer(
         .with_for_update()
         .execution_options(populate_existing=True)
     ).one()
-    if locked.status != ACTIVE:
+    try:
+        check_accepting(locked, now, rules.grace_s)
+        question = question_at(locked, position)
+        question.answer = check_answer(question, answer)
+    except Exception:
         db.session.rollback()
-        if locked.status == EXPIRED:
-            raise DeadlinePassed("The time is up; the answer was not saved.")
-        raise SessionClosed("The session has been submitted; the answer was not saved.")
-    if now > locked.deadline + dt.timedelta(seconds=rules.grace_s):
-        db.session.rollback()
-        raise DeadlinePassed("The time is up; the answer was not saved.")
-    question = next((q for q in locked.questions if q.position == position), None)
-    if question is None:
-        db.session.rollback()
-        raise NotFound(f"The session has no question {position}.")
-    question.answer = validate_answer(question, answer)
+        raise
     question.saved_at = now
     db.session.commit()
+    return question
+
+
+def check_accepting(session: QuizSession, now: dt.datetime, grace_s: float) -> None:
+    """Raise unless `session` still takes answers at `now`: active, and not past its deadline
+    plus grace."""
+    if session.status == SessionStatus.EXPIRED:
+        raise DeadlinePassed("The time is up; the answer was not saved.")
+    if session.status != SessionStatus.ACTIVE:
+        raise SessionClosed("The session has been submitted; the answer was not saved.")
+    if now > session.deadline + dt.timedelta(seconds=grace_s):
+        raise DeadlinePassed("The time is up; the answer was not saved.")
+
+
+def question_at(session: QuizSession, position: int) -> SessionQuestion:
+    """The session's question at `position` (404 when there is none)."""
+    question = next((q for q in session.questions if q.position == position), None)
+    if question is None:
+        raise NotFound(f"The session has no question {position}.")
     return question
 
 
 def submit_session(session_id: str, user_sub: str, now: dt.datetime, rules: Rules) -> QuizSession:
     """Finalise the session on the candidate's request; repeating it changes nothing."""
     session = access_session(session_id, user_sub, now, rules)
-    if session.status == ACTIVE:
-        finalise_session(session.id, SUBMITTED, now, "candidate")
+    if session.status == SessionStatus.ACTIVE:
+        finalise_session(session.id, SessionStatus.SUBMITTED, now, FinalisedBy.CANDIDATE)
         db.session.expire_all()
         session = owned_session(session_id, user_sub)
     return session
@@ -232,7 +247,7 @@ def finalised_session(
 ) -> QuizSession:
     """The caller's session for its result: only once it is finalised."""
     session = access_session(session_id, user_sub, now, rules)
-    if session.status == ACTIVE:
+    if session.status == SessionStatus.ACTIVE:
         raise ResultNotReady("The interview is still running; submit it to see the result.")
     return session
 

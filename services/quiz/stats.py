@@ -1,5 +1,8 @@
 """Item statistics for authors: how each question performs across finalised sessions.
 
+Only final scores count: server-scored questions and explain answers with a person's verdict
+(self or reviewer); a provisional suggestion (source `auto`) is left out until it is judged.
+
 Classical test theory: facility is the mean fraction of the points earned; discrimination is
 the facility among the top 27% of sessions (by total percent) minus that among the bottom 27%.
 """
@@ -13,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from .extensions import db
-from .models import FINAL_STATUSES, QuizSession, SessionQuestion
+from .models import FINAL_SOURCES, FINAL_STATUSES, QuizSession, SessionQuestion, SessionScore
 
 GROUP_FRACTION = 0.27
 MIN_ATTEMPTS_FOR_FLAGS = 5
@@ -31,10 +34,21 @@ def item_statistics(topic: str | None = None) -> list[dict[str, Any]]:
             SessionQuestion.difficulty,
             SessionQuestion.awarded,
             SessionQuestion.points,
-            QuizSession.percent,
+            SessionScore.percent,
         )
         .join(QuizSession, QuizSession.id == SessionQuestion.session_id)
-        .where(QuizSession.status.in_(FINAL_STATUSES), SessionQuestion.awarded.is_not(None))
+        .join(
+            SessionScore,
+            sa.and_(
+                SessionScore.session_id == QuizSession.id,
+                SessionScore.version == QuizSession.score_version,
+            ),
+        )
+        .where(
+            QuizSession.status.in_(FINAL_STATUSES),
+            SessionQuestion.awarded.is_not(None),
+            SessionQuestion.source.in_(FINAL_SOURCES),
+        )
     )
     if topic:
         query = query.where(SessionQuestion.topic == topic)

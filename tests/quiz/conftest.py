@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from services.common.testing import TokenMinter, fresh_tables
 from services.quiz import create_app
 from services.quiz.extensions import db
-from services.quiz.templates import seed_templates
+from services.quiz.interview_templates import seed_templates
 
 from .fakes import FakeUpstream, ManualClock
 

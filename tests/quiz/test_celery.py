@@ -17,7 +17,7 @@ from flask import Flask
 
 from services.quiz.celery_app import celery_settings
 from services.quiz.extensions import db
-from services.quiz.models import ACTIVE, QuizSession, SessionQuestion, SessionScore
+from services.quiz.models import QuizSession, SessionQuestion, SessionScore, SessionStatus
 
 from .conftest import Candidate
 from .fakes import make_item
@@ -76,7 +76,7 @@ def _insert_overdue_session(app: Flask, user_sub: str) -> str:
             title="left to expire",
             question_count=1,
             time_limit_s=60,
-            status=ACTIVE,
+            status=SessionStatus.ACTIVE,
             started_at=now - dt.timedelta(seconds=120),
             deadline=now - dt.timedelta(seconds=60),
         )

@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 import yaml
 
-from services.quiz.drawing import snapshot
 from services.quiz.explain_suggestions import (
     COVERED,
     MISSED,
@@ -24,7 +23,8 @@ from services.quiz.explain_suggestions import (
     suggest_points,
     suggested_fraction,
 )
-from services.quiz.scoring import score_answer
+from services.quiz.question_types import score_answer
+from services.quiz.snapshots import snapshot
 
 BANK_DIR = Path(__file__).resolve().parents[2] / "services" / "content" / "bank"
 

@@ -3,7 +3,6 @@ instances (as two gunicorn workers would be) served on their own ports, many thr
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
@@ -24,20 +23,6 @@ from .fakes import FakeUpstream, ManualClock
 
 pytestmark = pytest.mark.postgres
 THREADS = 12
-
-
-class Finalisations(logging.Handler):
-    """Counts "session finalised" records, from every thread."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.count = 0
-        self._lock = threading.Lock()
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if record.getMessage() == "session finalised":
-            with self._lock:
-                self.count += 1
 
 
 @pytest.fixture
@@ -65,18 +50,6 @@ def workers(
     for app in apps:
         with app.app_context():
             db.engine.dispose()
-
-
-@pytest.fixture
-def finalisations() -> Iterator[Finalisations]:
-    handler = Finalisations()
-    logger = logging.getLogger("services.quiz.finalising")
-    level = logger.level
-    logger.setLevel(logging.INFO)
-    logger.addHandler(handler)
-    yield handler
-    logger.removeHandler(handler)
-    logger.setLevel(level)
 
 
 def _all_at_once(calls: list[Callable[[], Any]]) -> list[Any]:
@@ -108,11 +81,13 @@ def _start(base_url: str, headers: dict[str, str]) -> dict[str, Any]:
 
 
 def _score_rows(app: Flask, session_id: str) -> list[SessionScore]:
+    """Finalising writes exactly one score row (version 1); a second would be a second
+    finalisation."""
     with app.app_context():
         return list(db.session.query(SessionScore).filter_by(session_id=session_id))
 
 
-def test_concurrent_submits_finalise_once(workers, minter, finalisations) -> None:
+def test_concurrent_submits_finalise_once(workers, minter) -> None:
     headers = minter.headers(sub="racer")
     session = _start(workers[0][1], headers)
     url = "/api/quiz/sessions/{}/submit".format(session["id"])
@@ -128,11 +103,10 @@ def test_concurrent_submits_finalise_once(workers, minter, finalisations) -> Non
     assert {r.json()["status"] for r in results} == {"submitted"}
     assert len({r.json()["score"] for r in results}) == 1
     assert len(_score_rows(workers[0][0], session["id"])) == 1
-    assert finalisations.count == 1
 
 
 def test_submit_get_and_sweep_racing_on_an_overdue_session_finalise_once(
-    workers, minter, clock, finalisations
+    workers, minter, clock
 ) -> None:
     headers = minter.headers(sub="racer")
     session = _start(workers[0][1], headers)
@@ -155,7 +129,6 @@ def test_submit_get_and_sweep_racing_on_an_overdue_session_finalise_once(
     assert {r.json()["status"] for r in responses} == {"expired"}
     assert sum(r for r in results if isinstance(r, int)) <= 1
     assert len(_score_rows(workers[0][0], session["id"])) == 1
-    assert finalisations.count == 1
 
 
 def test_concurrent_starts_leave_one_active_session(workers, minter) -> None:
@@ -177,3 +150,35 @@ def test_concurrent_starts_leave_one_active_session(workers, minter) -> None:
     assert {r.json()["active_session_id"] for r in results if r.status_code == 409} == {created}
     with workers[0][0].app_context():
         assert db.session.query(QuizSession).filter_by(user_sub="starter").count() == 1
+
+
+def test_concurrent_identical_reviews_recompute_the_score_once(workers, minter) -> None:
+    headers = minter.headers(sub="reviewing")
+    session = _start(workers[0][1], headers)
+    base = workers[0][1]
+    explain = next(q["position"] for q in session["questions"] if q["type"] == "explain")
+    requests.put(
+        f"{base}/api/quiz/sessions/{session['id']}/answers/{explain}",
+        json={"answer": "A micro framework."},
+        headers=headers,
+        timeout=10,
+    )
+    requests.post(f"{base}/api/quiz/sessions/{session['id']}/submit", headers=headers, timeout=10)
+    verdicts = {
+        "points": [
+            {"point": "RUBRIC-small core", "verdict": "covered"},
+            {"point": "RUBRIC-extensions", "verdict": "partly"},
+        ]
+    }
+    path = f"/api/quiz/sessions/{session['id']}/review/{explain}"
+
+    results = _all_at_once(
+        [
+            lambda url=url: requests.put(f"{url}{path}", json=verdicts, headers=headers, timeout=30)
+            for _, url in workers * (THREADS // 2)
+        ]
+    )
+
+    assert [r.status_code for r in results] == [200] * THREADS
+    assert {r.json()["session"]["score_version"] for r in results} == {2}
+    assert sorted(r.version for r in _score_rows(workers[0][0], session["id"])) == [1, 2]

@@ -7,13 +7,13 @@ import datetime as dt
 import logging
 
 import pytest
-from flask import Flask
+from flask import Flask, current_app
 
 from infra.devstack.net import free_port
 from services.quiz import sessions
 from services.quiz.extensions import db
 from services.quiz.finalising import sweep_overdue
-from services.quiz.models import ACTIVE, QuizSession, new_id
+from services.quiz.models import QuizSession, SessionStatus, new_id
 
 from .conftest import Candidate
 from .fakes import START, FakeUpstream, ManualClock
@@ -129,7 +129,7 @@ def test_a_start_that_loses_the_race_releases_what_it_drew(
                 topics=["routing"],
                 question_count=3,
                 time_limit_s=300,
-                status=ACTIVE,
+                status=SessionStatus.ACTIVE,
                 started_at=clock.now(),
                 deadline=clock.now() + dt.timedelta(seconds=300),
             )
@@ -138,9 +138,10 @@ def test_a_start_that_loses_the_race_releases_what_it_drew(
             return items
 
         spec = sessions.Spec("t", ["routing"], None, 3, 300)
+        rules = sessions.Rules.from_config(current_app.config)
         with pytest.raises(sessions.ActiveSessionExists):
             sessions.start_session(
-                "cand-1", spec, clock.now(), sessions.Rules(), draw_while_another_start_wins
+                "cand-1", spec, clock.now(), rules, draw_while_another_start_wins
             )
 
     assert len(upstream.draws) == 1 and upstream.holds == {}

@@ -15,6 +15,9 @@ def test_openapi_documents_every_public_route(client) -> None:
         "/api/quiz/sessions/{session_id}/answers/{position}",
         "/api/quiz/sessions/{session_id}/submit",
         "/api/quiz/sessions/{session_id}/result",
+        "/api/quiz/sessions/{session_id}/review/{position}",
+        "/api/quiz/reviews",
+        "/api/quiz/reviews/{session_id}/{position}",
         "/api/quiz/stats/questions",
     } <= set(spec["paths"])
     assert not any(path.startswith("/internal") for path in spec["paths"])

@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 
 from services.quiz.finalising import sweep_overdue
-from services.quiz.scoring import score_answer
+from services.quiz.question_types import score_answer
 
 from .conftest import Candidate
 from .fakes import FakeUpstream, ManualClock

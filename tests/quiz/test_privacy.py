@@ -6,6 +6,7 @@ from flask import Flask
 
 from services.quiz.extensions import db
 from services.quiz.models import QuizSession, SessionQuestion
+from services.quiz.privacy import without_echoes
 
 from .conftest import Candidate
 
@@ -52,6 +53,31 @@ def test_delete_user_data_removes_active_and_anonymises_finalised(
     assert candidate.get(f"/sessions/{done['id']}").status_code == 404
 
 
+def test_delete_user_data_keeps_a_reviewers_grades_without_their_name(
+    app: Flask, client, minter, candidate: Candidate
+) -> None:
+    done = candidate.start(topics=["routing"], question_count=5, time_limit_s=600).get_json()
+    explain = next(q for q in done["questions"] if q["type"] == "explain")
+    candidate.put_answer(done["id"], explain["position"], "It is a micro framework.")
+    candidate.submit(done["id"])
+    verdicts = [
+        {"point": "RUBRIC-small core", "verdict": "covered"},
+        {"point": "RUBRIC-extensions", "verdict": "missed"},
+    ]
+    reviewer = minter.headers(sub="leaving-reviewer", roles=["author"])
+    client.put(
+        f"/api/quiz/reviews/{done['id']}/{explain['position']}",
+        json={"points": verdicts},
+        headers=reviewer,
+    )
+
+    assert _delete(client, minter, "leaving-reviewer").status_code == 204
+
+    with app.app_context():
+        graded = db.session.query(SessionQuestion).filter_by(type="explain").one()
+        assert (graded.source, graded.awarded, graded.reviewer_sub) == ("reviewer", 0.5, None)
+
+
 def test_delete_user_data_without_data_is_204(client, minter) -> None:
     assert _delete(client, minter, "nobody").status_code == 204
 
@@ -66,3 +92,20 @@ def test_delete_user_data_needs_the_quiz_erase_scope(client, minter) -> None:
         headers = minter.headers(sub="service:quiz", roles=["service"], scope=scope)
         response = client.delete("/internal/users/cand-1/data", headers=headers)
         assert response.status_code == 403, scope
+
+
+def test_anonymising_drops_every_quote_of_the_answer() -> None:
+    feedback = {
+        "correct": None,
+        "normalised": "my words",
+        "covered": ["core"],
+        "suggestions": [{"point": "core", "suggestion": "covered", "evidence": "My words."}],
+    }
+
+    kept = without_echoes(feedback)
+
+    assert kept == {
+        "correct": None,
+        "covered": ["core"],
+        "suggestions": [{"point": "core", "suggestion": "covered", "evidence": None}],
+    }

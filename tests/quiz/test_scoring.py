@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from services.quiz.scoring import SCORERS, score_answer
+from services.quiz.question_types import TYPES, score_answer
 
 
 def test_registry_covers_every_question_type() -> None:
-    assert set(SCORERS) == {"single", "multi", "true_false", "short", "explain"}
+    assert set(TYPES) == {"single", "multi", "true_false", "short", "explain"}
 
 
 @pytest.mark.parametrize(

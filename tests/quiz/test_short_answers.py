@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from services.quiz.scoring import score_answer
+from services.quiz.question_types import score_answer
 from services.quiz.short_answers import normalise, short_answer_matches, without_fillers
 
 BANK_DIR = Path(__file__).resolve().parents[2] / "services" / "content" / "bank"

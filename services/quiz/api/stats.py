@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 from services.common.auth import require_role
 from services.common.pagination import page_slice
 
-from ..schemas_result import ItemStatPageSchema, StatArgsSchema
+from ..schemas_stats import ItemStatPageSchema, StatArgsSchema
 from ..stats import item_statistics
 
 bp = Blueprint("stats", __name__, description="Item statistics (authors)")

@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 
 from services.common.auth import require_role
 
-from .. import templates
+from .. import interview_templates
 from ..models import Template
 from ..schemas import (
     DIFFICULTIES,
@@ -28,14 +28,14 @@ class Templates(MethodView):
     @bp.response(200, TemplateListSchema)
     def get(self) -> dict[str, Any]:
         """List the active interview templates."""
-        return {"items": templates.list_templates()}
+        return {"items": interview_templates.list_templates()}
 
     @require_role("admin")
     @bp.arguments(TemplateSchema)
     @bp.response(201, TemplateSchema)
     def post(self, data: dict[str, Any]) -> Template:
         """Add a template (admin)."""
-        return templates.create_template(data, current_app.config)
+        return interview_templates.create_template(data, current_app.config)
 
 
 @bp.route("/templates/<template_id>")
@@ -45,7 +45,7 @@ class TemplateItem(MethodView):
     @bp.response(200, TemplateSchema)
     def patch(self, data: dict[str, Any], template_id: str) -> Template:
         """Edit a template (admin); set `active: false` to withdraw it."""
-        return templates.update_template(template_id, data, current_app.config)
+        return interview_templates.update_template(template_id, data, current_app.config)
 
 
 @bp.get("/limits")

@@ -6,9 +6,9 @@ import random
 
 import pytest
 
-from services.quiz.drawing import relabel_key, shuffle_options, snapshot
 from services.quiz.extensions import db
 from services.quiz.models import SessionQuestion
+from services.quiz.snapshots import relabel_key, shuffle_options, snapshot
 
 from .conftest import Candidate
 from .fakes import make_item

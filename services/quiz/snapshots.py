@@ -1,4 +1,4 @@
-"""Turning drawn content questions into a session's own snapshot, options shuffled per session.
+"""Snapshots: a drawn content question copied into the session, options shuffled per session.
 
 Options get session-local ids ("a", "b", ... in the shuffled order) and the answer key is
 rewritten to them: the content ids follow the author's order, where the correct option is often
@@ -11,6 +11,8 @@ import random
 import string
 from collections.abc import Mapping, Sequence
 from typing import Any
+
+from .question_types import question_type
 
 PINNED_LAST = ("all of the above", "none of the above")
 
@@ -36,7 +38,7 @@ def relabel_key(
     kind: str, answer_key: Mapping[str, Any], options: Sequence[Mapping[str, Any]]
 ) -> dict[str, Any]:
     """The answer key with content option ids replaced by the session-local ones."""
-    if kind not in ("single", "multi"):
+    if not question_type(kind).has_options:
         return dict(answer_key)
     local = {o["source_id"]: o["id"] for o in options}
     why = answer_key.get("why") or {}
@@ -50,7 +52,8 @@ def relabel_key(
 def snapshot(item: Mapping[str, Any], position: int, rng: random.Random) -> dict[str, Any]:
     """The columns of a `SessionQuestion` for one drawn content item."""
     kind = str(item["type"])
-    options = shuffle_options(item.get("options") or [], rng) if kind in ("single", "multi") else []
+    has_options = question_type(kind).has_options
+    options = shuffle_options(item.get("options") or [], rng) if has_options else []
     answer_key = relabel_key(kind, item["answer_key"], options)
     if kind == "explain":
         # The explain suggestion gives no credit to answers far shorter than the model answer.
