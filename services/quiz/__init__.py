@@ -20,6 +20,8 @@ from .clients.content import init_content_client
 from .clock import init_clock
 from .config import PREFIX, defaults, from_env
 from .extensions import db, migrate
+from .report_queue import init_report_queue
+from .reports.study import init_study_client
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -33,11 +35,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_token_verification(app)
     init_clock(app)
     init_content_client(app)
+    init_study_client(app)
+    init_report_queue(app)
     celery = celery_init_app(app)
     api = init_openapi(app, PREFIX)
-    from .api import internal, sessions, stats, templates
+    from .api import internal, reports, sessions, stats, templates
 
-    for blueprint in (templates.blp, sessions.blp, stats.blp):
+    for blueprint in (templates.blp, sessions.blp, stats.blp, reports.blp):
         api.register_blueprint(blueprint, url_prefix=PREFIX)
     app.register_blueprint(internal.bp)
     init_cli(app)
