@@ -8,6 +8,7 @@ from flask.cli import AppGroup
 
 from . import clock
 from .finalising import sweep_overdue
+from .reports.cli import init_reports_cli
 from .templates import seed_templates
 
 quiz_cli = AppGroup("quiz", help="Quiz service maintenance.")
@@ -30,3 +31,4 @@ def sweep_command() -> None:
 def init_cli(app: Flask) -> None:
     """Register the commands."""
     app.cli.add_command(quiz_cli)
+    init_reports_cli(app)

@@ -32,7 +32,7 @@ def caller_report(
     if session.status == ACTIVE:
         raise ReportNotReady(
             "The interview is still running; its report is built once it is finalised.",
-            status="pending",
+            report_status="pending",
         )
     report = db.session.get(Report, session.id)
     stale = (
@@ -66,7 +66,7 @@ def report_pdf(session: QuizSession, report: Report) -> bytes:
     if report.built_version is None or report.html is None:
         raise ReportNotReady(
             "The report is still being built; try again in a few seconds.",
-            status=store.shown_status(report),
+            report_status=store.shown_status(report),
             headers={"Retry-After": "2"},
         )
     if report.pdf is not None and report.pdf_version == report.built_version:

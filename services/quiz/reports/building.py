@@ -148,10 +148,10 @@ def question_rows(
             "source": _source(q),
             "source_label": levels.SOURCE_LABELS[_source(q)],
             "time_spent_s": spent.get(q.position),
+            # Key points exist for explain answers only.
+            "covered": list(feedback.get("covered", [])) if q.type == "explain" else [],
+            "missed": list(feedback.get("missed", [])) if q.type == "explain" else [],
         }
-        if q.type == "explain":
-            row["covered"] = list(feedback.get("covered", []))
-            row["missed"] = list(feedback.get("missed", []))
         rows.append(row)
     return rows
 

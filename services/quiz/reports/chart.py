@@ -9,6 +9,7 @@ cssselect2 (WeasyPrint's own CSS parser and selector matcher), and drops the ele
 
 from __future__ import annotations
 
+import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from typing import Any
@@ -17,6 +18,11 @@ import cssselect2
 import pygal
 import tinycss2
 from pygal.style import Style
+
+# pygal appends a legacy `sys.meta_path` finder for its map plugins (unused here). It has no
+# `find_spec`, so on Python 3.11 every later lookup of a module that is not found yet emits an
+# ImportWarning (an error under the tests' warning filter); on 3.12 it is ignored. Remove it.
+sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, pygal.PluginImportFixer)]
 
 SVG_NS = "http://www.w3.org/2000/svg"
 # CSS properties that SVG also accepts as presentation attributes.
@@ -49,6 +55,8 @@ CHART_STYLE = Style(
     foreground_subtle="#9aa5b1",
     font_family="DejaVu Sans, sans-serif",
     colors=("#0b7a75", "#1d4ed8", "#c2410c", "#15803d", "#7e22ce", "#b91c1c", "#0e7490", "#a16207"),
+    guide_stroke_color="#c5ccd3",
+    major_guide_stroke_color="#9aa5b1",
     opacity="1",
     opacity_hover="1",
 )

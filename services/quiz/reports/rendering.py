@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import weasyprint  # imported with the app (seconds on a busy machine), never in a request
 
 from .chart import progress_chart
 
@@ -37,8 +38,6 @@ def render_fragment(report: dict[str, Any]) -> str:
 
 def render_pdf(fragment: str, title: str) -> bytes:
     """The stored fragment as a PDF, laid out with the print stylesheet."""
-    import weasyprint  # loaded on first use: the web processes never pay its import
-
     document = environment().get_template("pdf.html").render(fragment=fragment, title=title)
     css = weasyprint.CSS(filename=str(TEMPLATES / "print.css"))
     pdf: bytes = weasyprint.HTML(string=document).write_pdf(stylesheets=[css])
