@@ -53,28 +53,28 @@ def upstream(minter: TokenMinter) -> Iterator[StudyUpstream]:
         yield served  # type: ignore[misc]
 
 
-def finish_interview(
-    candidate: Candidate, clock: Any, answers: dict[str, Any] | None = None
-) -> str:
-    """Start the default interview, answer by type (a minute apart), submit; the session id."""
+RIGHT = {
+    "true_false": True,
+    "short": "url_for",
+    "explain": "Flask keeps a small core; extensions add the rest.",
+}
+WRONG = {"true_false": False, "short": "nope", "explain": "no idea"}
+
+
+def finish_interview(candidate: Candidate, clock: Any, right: bool = True) -> str:
+    """Start the default interview, answer every question (a minute apart) rightly or wrongly,
+    submit; the session id. Wrong answers leave weak topics (the study plan asks content)."""
     session = candidate.start().get_json()
-    chosen = answers or {
-        "single": "a",
-        "true_false": True,
-        "short": "url_for",
-        "explain": "Flask keeps a small core; extensions add the rest.",
-    }
     for question in session["questions"]:
         clock.advance(60)
-        answer = chosen.get(question["type"])
-        if question["type"] == "single":
-            # Options are shuffled and relabelled: pick the ones whose text says they are right.
-            answer = next(o["id"] for o in question["options"] if o["text"] == "Right")
-        if question["type"] == "multi":
-            answer = [o["id"] for o in question["options"] if o["text"].startswith("Right")]
-        if answer is not None:
-            saved = candidate.put_answer(session["id"], question["position"], answer)
-            assert saved.status_code == 200, saved.get_json()
+        options = question["options"]
+        # Options are shuffled and relabelled: choose them by their text.
+        chosen = [o["id"] for o in options if o["text"].startswith("Right") == right]
+        answer = {"single": chosen[0] if chosen else None, "multi": chosen}.get(
+            question["type"], (RIGHT if right else WRONG).get(question["type"])
+        )
+        saved = candidate.put_answer(session["id"], question["position"], answer)
+        assert saved.status_code == 200, saved.get_json()
     clock.advance(30)
     assert candidate.submit(session["id"]).status_code == 200
     return str(session["id"])

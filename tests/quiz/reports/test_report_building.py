@@ -91,18 +91,10 @@ def test_report_fragment_has_no_styles_or_scripts_and_a_valid_chart(
 def test_study_plan_links_bank_questions_of_weak_topics(
     app: Flask, candidate: Candidate, clock, upstream: StudyUpstream
 ) -> None:
-    wrong = {"single": "b", "true_false": False, "short": "nope", "explain": "no idea"}
-    session = candidate.start().get_json()
-    for question in session["questions"]:
-        answer = wrong.get(question["type"])
-        if question["type"] == "single":
-            answer = next(o["id"] for o in question["options"] if o["text"] != "Right")
-        if answer is not None:
-            candidate.put_answer(session["id"], question["position"], answer)
-    candidate.submit(session["id"])
-    build(app, session["id"])
+    session_id = finish_interview(candidate, clock, right=False)
+    build(app, session_id)
 
-    report = _report(candidate, session["id"])["report"]
+    report = _report(candidate, session_id)["report"]
 
     plan = report["study_plan"]
     assert {t["topic"] for t in plan["topics"]} == {"routing", "blueprints"}
