@@ -1,6 +1,7 @@
 """Celery bound to the quiz app factory: tasks run inside an app context.
 
-Worker: `celery -A services.quiz.worker:celery worker -Q quiz.sweep,quiz.reports`.
+Worker: `celery -A services.quiz.worker:celery worker` (every queue below, unless
+        CELERY_WORKER_QUEUES names some).
 Beat:   `celery -A services.quiz.worker:celery beat --schedule <VAR_DIR>/celerybeat-schedule`.
 """
 
