@@ -228,3 +228,18 @@ def test_a_stale_or_missing_report_row_is_requested_on_read(
 
     assert body["status"] == "pending"
     assert build(app, session_id) == "built"
+
+
+def test_account_deletion_erases_the_reports(
+    app: Flask, candidate: Candidate, clock, client, minter
+) -> None:
+    session_id = finish_interview(candidate, clock)
+    build(app, session_id)
+    headers = minter.headers(sub="service:auth", roles=["service"], scope="quiz:erase")
+
+    assert (
+        client.delete(f"/internal/users/{candidate.sub}/data", headers=headers).status_code == 204
+    )
+
+    assert report_row(app, session_id) is None
+    assert build(app, session_id) == "skipped"
