@@ -4,16 +4,36 @@ wraps the very same fragment with the print stylesheet (WeasyPrint lays it out).
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import threading
 from functools import lru_cache
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import jinja2
-import weasyprint  # imported with the app (seconds on a busy machine), never in a request
 
 from .chart import progress_chart
 
 TEMPLATES = Path(__file__).parent / "templates"
+# WeasyPrint logs every layout step at INFO; the service logs at INFO.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+
+def _weasyprint() -> ModuleType:
+    # Imported on first use: importing it takes a second or more (several on a busy machine),
+    # which the worker, beat and CLI processes never need to pay.
+    import weasyprint
+
+    return weasyprint
+
+
+def warm_up() -> threading.Thread:
+    """Import the PDF renderer in the background, so the first download does not wait for it
+    (the web entry point calls this)."""
+    thread = threading.Thread(target=_weasyprint, name="pdf-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 @lru_cache(maxsize=1)
@@ -38,6 +58,7 @@ def render_fragment(report: dict[str, Any]) -> str:
 
 def render_pdf(fragment: str, title: str) -> bytes:
     """The stored fragment as a PDF, laid out with the print stylesheet."""
+    weasyprint = _weasyprint()
     document = environment().get_template("pdf.html").render(fragment=fragment, title=title)
     css = weasyprint.CSS(filename=str(TEMPLATES / "print.css"))
     pdf: bytes = weasyprint.HTML(string=document).write_pdf(stylesheets=[css])
