@@ -14,7 +14,7 @@ from ..models import ACTIVE, QuizSession
 from ..report_queue import request_report
 from . import store
 from .models import READY, Report
-from .rendering import render_pdf
+from .rendering import render_pdf, warm_up
 
 
 class ReportNotReady(Conflict):
@@ -34,6 +34,7 @@ def caller_report(
             "The interview is still running; its report is built once it is finalised.",
             report_status="pending",
         )
+    warm_up()  # the PDF is often asked for next
     report = db.session.get(Report, session.id)
     stale = (
         report is not None

@@ -28,12 +28,19 @@ def _weasyprint() -> ModuleType:
     return weasyprint
 
 
-def warm_up() -> threading.Thread:
-    """Import the PDF renderer in the background, so the first download does not wait for it
-    (the web entry point calls this)."""
-    thread = threading.Thread(target=_weasyprint, name="pdf-warm-up", daemon=True)
-    thread.start()
-    return thread
+_warm_up_lock = threading.Lock()
+_warm_up_started = False
+
+
+def warm_up() -> None:
+    """Start importing the PDF renderer in the background (once per process), so a download
+    soon after does not wait for the whole import. Reading a report calls this."""
+    global _warm_up_started
+    with _warm_up_lock:
+        if _warm_up_started:
+            return
+        _warm_up_started = True
+    threading.Thread(target=_weasyprint, name="pdf-warm-up", daemon=True).start()
 
 
 @lru_cache(maxsize=1)
