@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import logging
 import os
 import signal
 import statistics
@@ -173,6 +174,7 @@ def main() -> None:
         "LOG_LEVEL": "WARNING",
     }
     app = create_app(config)
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # the stand-in's request lines
     worker = None
     var_dir = tempfile.mkdtemp(prefix="bench-reports-")
     try:

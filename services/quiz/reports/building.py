@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import FINAL_STATUSES, QuizSession, SessionQuestion
@@ -34,7 +35,7 @@ class PastSession:
 
 def load_session(session_id: str) -> QuizSession | None:
     """The finalised session with its questions, or None (missing, or still running)."""
-    session = db.session.get(QuizSession, session_id)
+    session = db.session.get(QuizSession, session_id, options=[selectinload(QuizSession.questions)])
     if session is None or session.status not in FINAL_STATUSES:
         return None
     return session
@@ -230,6 +231,7 @@ def past_sessions(session: QuizSession) -> list[PastSession]:
     finalised_at = session.finalised_at or session.deadline
     rows = db.session.scalars(
         sa.select(QuizSession)
+        .options(selectinload(QuizSession.questions))  # one query for all their questions
         .where(
             QuizSession.user_sub == session.user_sub,
             QuizSession.id != session.id,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 import cssselect2
@@ -113,6 +114,18 @@ def flatten_svg(svg: str) -> str:
 
 
 def _apply_stylesheet(root: ET.Element, css: str) -> None:
+    matcher = _matcher(css)
+    for wrapper in cssselect2.ElementWrapper.from_xml_root(root).iter_subtree():
+        matches = sorted(matcher.match(wrapper), key=lambda m: (m[0], m[1]))
+        for _specificity, _order, _pseudo, declarations in matches:
+            for name, value in declarations:
+                wrapper.etree_element.set(name, value)
+
+
+@lru_cache(maxsize=32)
+def _matcher(css: str) -> cssselect2.Matcher:
+    # pygal writes the same stylesheet for every chart with the same number of series, and
+    # compiling its selectors is most of the flattening's cost: compile each stylesheet once.
     matcher = cssselect2.Matcher()
     for rule in tinycss2.parse_stylesheet(css, skip_whitespace=True, skip_comments=True):
         if rule.type != "qualified-rule":
@@ -125,11 +138,7 @@ def _apply_stylesheet(root: ET.Element, css: str) -> None:
         for selector in selectors:
             if selector.pseudo_element is None:
                 matcher.add_selector(selector, declarations)
-    for wrapper in cssselect2.ElementWrapper.from_xml_root(root).iter_subtree():
-        matches = sorted(matcher.match(wrapper), key=lambda m: (m[0], m[1]))
-        for _specificity, _order, _pseudo, declarations in matches:
-            for name, value in declarations:
-                wrapper.etree_element.set(name, value)
+    return matcher
 
 
 def _apply_style_attributes(root: ET.Element) -> None:
