@@ -4,7 +4,9 @@ a candidate should study next on a topic."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection
+import threading
+import time
+from collections.abc import Callable, Collection
 from typing import Any
 
 import requests
@@ -17,6 +19,8 @@ STUDY_PATH = "/api/content/questions"
 STUDY_LINK = "/study/questions/{id}"
 # One page is plenty: the plan lists a handful of questions per weak topic.
 PAGE_SIZE = 20
+# A burst of reports asks for the same few topics again and again; the bank changes rarely.
+CACHE_TTL_S = 60.0
 
 
 class ContentUnavailable(Exception):
@@ -24,16 +28,37 @@ class ContentUnavailable(Exception):
 
 
 class StudyClient:
-    """Reads content's public, anonymous study view (no answers are needed for a plan)."""
+    """Reads content's public, anonymous study view (no answers are needed for a plan); each
+    topic's list is kept for CACHE_TTL_S (failures are not kept)."""
 
-    def __init__(self, content: ServiceClient) -> None:
+    def __init__(
+        self, content: ServiceClient, monotonic: Callable[[], float] = time.monotonic
+    ) -> None:
         self.content = content
+        self.monotonic = monotonic
+        self._cache: dict[tuple[str, str | None], tuple[float, list[dict[str, Any]]]] = {}
+        self._lock = threading.Lock()
 
     def questions(
         self, topic: str, difficulty: str | None, avoid: Collection[str], limit: int
     ) -> list[dict[str, Any]]:
         """Up to `limit` active questions on `topic` (of `difficulty` when given), preferring
         those not in `avoid`; each `{id, prompt, difficulty, type, link}`."""
+        picked = _prefer_unseen(self._listed(topic, difficulty), avoid)
+        return [_suggestion(item) for item in picked[:limit]]
+
+    def _listed(self, topic: str, difficulty: str | None) -> list[dict[str, Any]]:
+        key = (topic, difficulty)
+        with self._lock:
+            cached = self._cache.get(key)
+        if cached is not None and self.monotonic() < cached[0]:
+            return cached[1]
+        items = self._fetch(topic, difficulty)
+        with self._lock:
+            self._cache[key] = (self.monotonic() + CACHE_TTL_S, items)
+        return items
+
+    def _fetch(self, topic: str, difficulty: str | None) -> list[dict[str, Any]]:
         params: dict[str, Any] = {"topic": topic, "per_page": PAGE_SIZE}
         if difficulty:
             params["difficulty"] = difficulty
@@ -49,8 +74,9 @@ class StudyClient:
             items = response.json()["items"]
         except (ValueError, KeyError, TypeError) as exc:
             raise ContentUnavailable("content study list was malformed") from exc
-        picked = _prefer_unseen([i for i in items if isinstance(i, dict) and "id" in i], avoid)
-        return [_suggestion(item) for item in picked[:limit]]
+        if not isinstance(items, list):
+            raise ContentUnavailable("content study list was malformed")
+        return [i for i in items if isinstance(i, dict) and "id" in i]
 
 
 def _prefer_unseen(items: list[dict[str, Any]], avoid: Collection[str]) -> list[dict[str, Any]]:
