@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
+
 from services.common.errors import Conflict
 
 from .. import sessions
@@ -42,9 +44,12 @@ def caller_report(
         and (report.built_version or 0) < session.score_version
     )
     if report is None or stale:
-        request_report(session.id)
-        db.session.commit()
-        report = db.session.get(Report, session.id)
+        try:
+            request_report(session.id)
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()  # a concurrent read requested it first: use that row
+        report = db.session.get(Report, session.id, populate_existing=True)
         assert report is not None
     return session, report
 
