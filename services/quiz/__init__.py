@@ -41,7 +41,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     api = init_openapi(app, PREFIX)
     from .api import internal, reports, sessions, stats, templates
 
-    for blueprint in (templates.blp, sessions.blp, stats.blp, reports.blp):
+    for blueprint in (templates.blp, sessions.blp, stats.blp, reports.bp):
         api.register_blueprint(blueprint, url_prefix=PREFIX)
     app.register_blueprint(internal.bp)
     init_cli(app)

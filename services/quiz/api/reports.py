@@ -14,7 +14,7 @@ from .. import clock, sessions
 from ..reports.access import admin_list, caller_report, report_pdf, report_view
 from ..reports.schemas import ReportArgsSchema, ReportPageSchema, ReportSchema
 
-blp = Blueprint("reports", __name__, description="Interview reports")
+bp = Blueprint("reports", __name__, description="Interview reports")
 
 
 def _caller_report(session_id: str) -> Any:
@@ -22,19 +22,19 @@ def _caller_report(session_id: str) -> Any:
     return caller_report(session_id, current_principal().sub, clock.now(), rules)
 
 
-@blp.get("/sessions/<session_id>/report")
+@bp.get("/sessions/<session_id>/report")
 @require_auth
-@blp.response(200, ReportSchema)
-@blp.alt_response(409, description="The interview is still running")
+@bp.response(200, ReportSchema)
+@bp.alt_response(409, description="The interview is still running")
 def get_report(session_id: str) -> dict[str, Any]:
     """The report of a finalised interview: status, structured content and page fragment."""
     return report_view(*_caller_report(session_id))
 
 
-@blp.get("/sessions/<session_id>/report.pdf")
+@bp.get("/sessions/<session_id>/report.pdf")
 @require_auth
-@blp.response(200, description="The report as a PDF", content_type="application/pdf")
-@blp.alt_response(409, description="No build stored yet (`status` pending or failed)")
+@bp.response(200, description="The report as a PDF", content_type="application/pdf")
+@bp.alt_response(409, description="No build stored yet (`status` pending or failed)")
 def get_report_pdf(session_id: str) -> Response:
     """The report as a PDF (rendered on first download, then kept); 409 while pending."""
     session, report = _caller_report(session_id)
@@ -46,10 +46,10 @@ def get_report_pdf(session_id: str) -> Response:
     return Response(pdf, mimetype="application/pdf", headers=headers)
 
 
-@blp.get("/reports")
+@bp.get("/reports")
 @require_role("admin")
-@blp.arguments(ReportArgsSchema, location="query")
-@blp.response(200, ReportPageSchema)
+@bp.arguments(ReportArgsSchema, location="query")
+@bp.response(200, ReportPageSchema)
 def list_reports(args: dict[str, Any]) -> dict[str, Any]:
     """Reports by status for operators (`?status=failed` shows failures and their reasons)."""
     items, total = admin_list(args["status"], args["page"], args["per_page"])
