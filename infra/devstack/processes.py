@@ -16,7 +16,6 @@ WEB_SERVICES = ("auth", "content", "quiz", "gateway")
 DB_SERVICES = ("auth", "content", "quiz")
 DEFAULT_PORTS = {"nginx": 8080, "gateway": 8000, "auth": 8001, "content": 8002, "quiz": 8003}
 CELERY_APP = "services.quiz.worker:celery"
-CELERY_QUEUES = "quiz.sweep,quiz.reports"
 # aiosmtpd's handler class that files each message (compose's `mail` service, the e2e stack).
 MAIL_SINK = "infra.mail_sink.MailSink"
 MAIL_PORT = 1025
@@ -42,8 +41,9 @@ def web(service: str, host: str, port: int) -> ProcessSpec:
 
 
 def worker_argv() -> tuple[str, ...]:
-    """The Celery worker command (consumes the quiz queues)."""
-    return ("celery", "-A", CELERY_APP, "worker", "-Q", CELERY_QUEUES, "--loglevel", "INFO")
+    """The Celery worker command. Without `-Q` it consumes every quiz queue; Celery's own
+    CELERY_WORKER_QUEUES and CELERY_WORKER_CONCURRENCY narrow the queues and set the processes."""
+    return ("celery", "-A", CELERY_APP, "worker", "--loglevel", "INFO")
 
 
 def beat_argv(var_dir: Path | str) -> tuple[str, ...]:

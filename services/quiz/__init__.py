@@ -18,6 +18,8 @@ from .clients.content import init_content_client
 from .clock import init_clock
 from .config import defaults, from_env
 from .extensions import db, migrate
+from .report_queue import init_report_queue
+from .reports.study import init_study_client
 from .sessions import Rules
 
 
@@ -29,6 +31,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_token_verification(app)
     init_clock(app)
     init_content_client(app)
+    init_study_client(app)
+    init_report_queue(app)
     # The rules of the clock and of starting, read once from the config.
     app.extensions["quiz_rules"] = Rules.from_config(app.config)
     celery_init_app(app)

@@ -1,6 +1,7 @@
 """Celery bound to the quiz app factory: tasks run inside an app context.
 
-Worker: `celery -A services.quiz.worker:celery worker -Q quiz.sweep,quiz.reports`.
+Worker: `celery -A services.quiz.worker:celery worker` (every queue below, unless
+        CELERY_WORKER_QUEUES names some).
 Beat:   `celery -A services.quiz.worker:celery beat --schedule <VAR_DIR>/celerybeat-schedule`.
 """
 
@@ -46,14 +47,24 @@ def celery_settings(app: Flask) -> dict[str, Any]:
             Queue(REPORTS_QUEUE, routing_key=REPORTS_QUEUE),
         ),
         "task_default_queue": REPORTS_QUEUE,
-        "task_routes": {"quiz.sweep_overdue_sessions": {"queue": SWEEP_QUEUE}},
+        # Finalising and re-sending forgotten reports never wait behind a burst of builds.
+        "task_routes": {
+            "quiz.sweep_overdue_sessions": {"queue": SWEEP_QUEUE},
+            "quiz.resend_pending_reports": {"queue": SWEEP_QUEUE},
+            "quiz.build_report": {"queue": REPORTS_QUEUE},
+        },
         "beat_schedule": {
             "sweep-overdue-sessions": {
                 "task": "quiz.sweep_overdue_sessions",
                 "schedule": dt.timedelta(seconds=interval),
                 # A sweep nobody ran in time is superseded by the next one: never pile up.
                 "options": {"queue": SWEEP_QUEUE, "expires": max(interval, 1.0)},
-            }
+            },
+            "resend-pending-reports": {
+                "task": "quiz.resend_pending_reports",
+                "schedule": dt.timedelta(seconds=interval),
+                "options": {"queue": SWEEP_QUEUE, "expires": max(interval, 1.0)},
+            },
         },
         "timezone": "UTC",
         "enable_utc": True,

@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 from . import clock
 from .finalising import sweep_overdue
 from .interview_templates import seed_templates
+from .reports.cli import init_reports_cli
 
 quiz_cli = AppGroup("quiz", help="Quiz service maintenance.")
 
@@ -30,3 +31,4 @@ def sweep_command() -> None:
 def init_app(app: Flask) -> None:
     """Register the `quiz` command group."""
     app.cli.add_command(quiz_cli)
+    init_reports_cli(app)

@@ -33,6 +33,13 @@ def from_env() -> dict[str, Any]:
         "QUIZ_MIN_TIME_LIMIT_S": env_int("QUIZ_MIN_TIME_LIMIT_S", 60),
         "QUIZ_MAX_TIME_LIMIT_S": env_int("QUIZ_MAX_TIME_LIMIT_S", 4 * 3600),
         "QUIZ_MAX_QUESTIONS": env_int("QUIZ_MAX_QUESTIONS", 50),
+        # Reports (docs/reports.md): retries of a build, and when the sweep re-sends one.
+        "QUIZ_REPORT_MAX_RETRIES": env_int("QUIZ_REPORT_MAX_RETRIES", 5),
+        "QUIZ_REPORT_RETRY_BACKOFF_S": env_float("QUIZ_REPORT_RETRY_BACKOFF_S", 2.0),
+        "QUIZ_REPORT_RETRY_BACKOFF_MAX_S": env_float("QUIZ_REPORT_RETRY_BACKOFF_MAX_S", 60.0),
+        "QUIZ_REPORT_RESEND_AFTER_S": env_float("QUIZ_REPORT_RESEND_AFTER_S", 300.0),
+        # Test-only: every build sleeps this long first (tests kill a worker mid-build).
+        "QUIZ_REPORT_BUILD_DELAY_S": env_float("QUIZ_REPORT_BUILD_DELAY_S", 0.0),
         # None means "use REDIS_URL" (resolved in celery_init_app, after overrides apply).
         "CELERY_BROKER_URL": env_str("CELERY_BROKER_URL"),
     }

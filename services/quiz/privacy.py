@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from .extensions import db
 from .models import QuizSession, SessionQuestion, SessionStatus, new_id
+from .reports.models import Report
 
 FREE_TEXT_TYPES = ("short", "explain")
 
@@ -52,6 +53,8 @@ def forget_user(user_sub: str) -> dict[str, int]:
     )
     ids = [s.id for s in finalised]
     if ids:
+        # A report ties the user's sessions together (its progress chart): erased, not kept.
+        db.session.execute(sa.delete(Report).where(Report.session_id.in_(ids)))
         for question in db.session.scalars(
             sa.select(SessionQuestion).where(
                 SessionQuestion.session_id.in_(ids), SessionQuestion.type.in_(FREE_TEXT_TYPES)

@@ -10,9 +10,9 @@ from services.common.openapi import init_openapi
 
 from ..config import PREFIX
 from ..extensions import db
-from . import internal, reviews, sessions, stats, templates
+from . import internal, reports, reviews, sessions, stats, templates
 
-PUBLIC_BLUEPRINTS = (templates.bp, sessions.bp, reviews.bp, stats.bp)
+PUBLIC_BLUEPRINTS = (templates.bp, sessions.bp, reviews.bp, stats.bp, reports.bp)
 
 
 def init_app(app: Flask) -> None:
