@@ -21,7 +21,7 @@ SOURCES = {
     "reviewer": "graded by a reviewer",
 }
 REPORT_REFRESH_S = 3
-REPORT_MAX_REFRESHES = 20  # about a minute of waiting, then the page stops asking
+REPORT_MAX_REFRESHES = 40  # two minutes of waiting, then the page stops asking
 
 
 def key_points(question: dict[str, Any]) -> list[dict[str, Any]]:

@@ -170,7 +170,7 @@ def test_report_being_built_refreshes_a_bounded_number_of_times(
     html = signed_in.get("/interviews/s0/report").get_data(as_text=True)
     assert "being written" in html
     assert 'content="3;url=/interviews/s0/report?wait=1"' in html
-    late = signed_in.get("/interviews/s0/report?wait=20").get_data(as_text=True)
+    late = signed_in.get("/interviews/s0/report?wait=40").get_data(as_text=True)
     assert 'http-equiv="refresh"' not in late and "check again" in late
     state["report"] = "missing"
     assert "no report" in signed_in.get("/interviews/s0/report").get_data(as_text=True)
