@@ -36,6 +36,10 @@ def test_an_author_edits_a_question(page: Page, stack: Stack) -> None:
     expect(page.locator(".errors").first).to_be_visible()
     expect(page.get_by_text(re.compile("exactly one correct option"))).to_be_visible()
     shot(page, "author-edit-errors")
+    page.set_viewport_size({"width": 900, "height": 640})
+    page.locator(".errors").first.scroll_into_view_if_needed()
+    shot(page, "screen-author-edit", full_page=False)
+    page.set_viewport_size({"width": 1024, "height": 800})
 
     page.get_by_label("Option 2 is correct").uncheck()
     page.get_by_label("Option 1 is correct").check()

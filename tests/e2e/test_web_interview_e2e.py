@@ -87,6 +87,9 @@ def test_take_a_whole_interview_by_clicking_and_typing(page: Page, stack: Stack)
     new_candidate(page, stack, "interview")
     session_id = start_template(page, "Flask fundamentals")
     shot(page, "interview")
+    page.set_viewport_size({"width": 900, "height": 640})
+    shot(page, "screen-interview", full_page=False)
+    page.set_viewport_size({"width": 1024, "height": 800})
     total = page.locator(".nav-q").count()
     for index in range(total):
         answer_current(page)
@@ -110,12 +113,17 @@ def test_take_a_whole_interview_by_clicking_and_typing(page: Page, stack: Stack)
     expect(page.get_by_role("heading", name=re.compile("result"))).to_be_visible()
     expect(page.get_by_role("heading", name="Your answers")).to_be_visible()
     shot(page, "result")
+    page.set_viewport_size({"width": 900, "height": 640})
+    shot(page, "screen-result", full_page=False)
+    page.set_viewport_size({"width": 1024, "height": 800})
     assert all(q["answer"] is not None for q in server_session(page, session_id)["questions"])
 
     page.get_by_role("link", name="Dashboard").click()
     expect(page.get_by_role("link", name="Flask fundamentals").first).to_be_visible()
     expect(page.get_by_role("heading", name="Mastery by topic")).to_be_visible()
     shot(page, "dashboard")
+    page.set_viewport_size({"width": 900, "height": 640})
+    shot(page, "screen-dashboard", full_page=False)
 
 
 def test_reload_mid_interview_keeps_answers_and_clock(page: Page, stack: Stack) -> None:

@@ -56,9 +56,9 @@ def page(browser: Browser, stack: Stack) -> Iterator[Page]:
         context.close()
 
 
-def shot(page: Page, name: str) -> None:
-    """Save a full-page screenshot to var/screenshots/<name>.png."""
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+def shot(page: Page, name: str, full_page: bool = True) -> None:
+    """Save a screenshot (the full page, or what is on screen) to var/screenshots/<name>.png."""
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
 
 
 def new_email(prefix: str) -> str:

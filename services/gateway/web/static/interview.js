@@ -328,11 +328,13 @@
         setSaveState("Could not submit (" + response.status + "). Try again.");
       })
       .catch(function () {
-        finishing = false;
         goOffline();
         if (timeUp) {
+          // The server finalises the interview at its deadline anyway; stay put until online.
           setSaveState("Time is up. Your saved answers are scored by the server; reconnect to see the result.");
-          window.addEventListener("online", goToResult, { once: true });
+          window.addEventListener("online", function () { submit(true); }, { once: true });
+        } else {
+          finishing = false;
         }
       });
   }
