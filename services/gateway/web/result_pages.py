@@ -20,6 +20,8 @@ SOURCES = {
     "self": "self-assessed",
     "reviewer": "graded by a reviewer",
 }
+# Where a result's question (or a queue item) may carry its key points as objects.
+KEY_POINT_FIELDS = ("key_points", "points", "rubric", "review")
 REPORT_REFRESH_S = 3
 REPORT_MAX_REFRESHES = 40  # two minutes of waiting, then the page stops asking
 
@@ -27,9 +29,10 @@ REPORT_MAX_REFRESHES = 40  # two minutes of waiting, then the page stops asking
 def key_points(question: dict[str, Any]) -> list[dict[str, Any]]:
     """The question's key points as `{point, suggestion, evidence, verdict}` (from the richer
     `key_points` list when the service sends it, else from `covered`/`missed`)."""
-    given = question.get("key_points")
-    if isinstance(given, list) and given and isinstance(given[0], dict):
-        return [dict(p) for p in given]
+    for name in KEY_POINT_FIELDS:
+        given = question.get(name)
+        if isinstance(given, list) and given and isinstance(given[0], dict):
+            return [dict(p) for p in given if p.get("point")]
     rows = [{"point": p, "suggestion": "covered"} for p in question.get("covered") or []]
     rows += [{"point": p, "suggestion": "missed"} for p in question.get("missed") or []]
     return rows
