@@ -187,6 +187,11 @@ def test_a_short_interview_runs_out_and_lands_on_the_result(page: Page, stack: S
     session_id = start_composed(page, count=2, minutes=max(1, minimum_s // 60))
     answer_current(page)
     expect(page.locator("#save-state")).to_contain_text("Saved at")
+    # Red in the last 100 s; screen readers hear the time at 20 % and 5 % left, then it submits.
+    expect(page.locator("#interview.time-urgent")).to_be_attached(timeout=minimum_s * 1000)
+    expect(page.locator("#time-alert")).to_contain_text(
+        "seconds left", timeout=(minimum_s + 30) * 1000
+    )
     expect(page).to_have_url(
         re.compile(rf"/interviews/{session_id}/result$"), timeout=(minimum_s + 60) * 1000
     )
@@ -225,3 +230,14 @@ def test_self_review_changes_the_score_and_the_report_opens(page: Page, stack: S
         page.get_by_role("link", name="Download PDF").get_attribute("href") or ""
     )
     assert pdf.ok and pdf.headers["content-type"].startswith("application/pdf")
+
+
+def test_answers_still_save_after_the_access_token_expires(page: Page, stack: Stack) -> None:
+    new_candidate(page, stack, "renew")
+    session_id = start_composed(page, count=2, minutes=10)
+    # What the browser does when the 15-minute access cookie and its CSRF cookie expire.
+    page.context.clear_cookies(name="access_token_cookie")
+    page.context.clear_cookies(name="csrf_access_token")
+    answer_current(page)
+    expect(page.locator("#save-state")).to_contain_text("Saved at", timeout=20_000)
+    assert server_session(page, session_id)["questions"][0]["answer"] is not None

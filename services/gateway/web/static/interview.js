@@ -204,19 +204,47 @@
 
   /* ---------- talking to the API ---------- */
 
-  function csrfToken() {
-    var match = document.cookie.match(/(?:^|;\s*)csrf_access_token=([^;]*)/);
+  function cookie(name) {
+    var match = document.cookie.match(new RegExp("(?:^|;\\s*)" + name + "=([^;]*)"));
     return match ? decodeURIComponent(match[1]) : "";
   }
 
-  function request(method, path, body) {
-    var headers = { "Accept": "application/json", "X-CSRF-TOKEN": csrfToken() };
+  function csrfToken() { return cookie("csrf_access_token"); }
+
+  /* The access token lives 15 minutes, an interview may last an hour: on a 401 the page trades
+     the refresh cookie for a new pair (POST /api/auth/refresh) and tries once more. One tab at a
+     time (Web Locks), and not at all when another tab already did (the readable CSRF cookie
+     changed): presenting a spent refresh token twice would sign the candidate out everywhere. */
+  function refreshSession(usedCsrf) {
+    function attempt() {
+      var now = csrfToken();
+      if (now && now !== usedCsrf) { return Promise.resolve(true); }
+      return fetch("/api/auth/refresh", {
+        method: "POST",
+        headers: { "Accept": "application/json", "X-CSRF-TOKEN": cookie("csrf_refresh_token") },
+        credentials: "same-origin"
+      }).then(function (response) { return response.ok; });
+    }
+    if (navigator.locks && navigator.locks.request) {
+      return navigator.locks.request("interview-session-refresh", attempt);
+    }
+    return attempt();
+  }
+
+  function request(method, path, body, retried) {
+    var used = csrfToken();
+    var headers = { "Accept": "application/json", "X-CSRF-TOKEN": used };
     if (body !== undefined) { headers["Content-Type"] = "application/json"; }
     return fetch(api + path, {
       method: method,
       headers: headers,
       credentials: "same-origin",
       body: body === undefined ? undefined : JSON.stringify(body)
+    }).then(function (response) {
+      if (response.status !== 401 || retried) { return response; }
+      return refreshSession(used).then(function (renewed) {
+        return renewed ? request(method, path, body, true) : response;
+      });
     });
   }
 
@@ -256,7 +284,7 @@
       .then(function (response) {
         if (closed(response)) { goToResult(); return; }
         if (response.status === 401) {
-          setSaveState("Signed out: sign in again in another tab; your answers are kept here.");
+          setSaveState("Signed out: sign in again in another tab; your answers are kept here and sent then.");
           return;
         }
         if (!response.ok) {
