@@ -325,7 +325,12 @@
     if (!panel) { return; }
     var position = panel.dataset.position;
     countWords(panel);
-    store.answers[position] = { answer: readAnswer(panel), pending: true };
+    var answer = readAnswer(panel);
+    var entry = store.answers[position];
+    // A `change` after `input` (leaving a text box) repeats a value already sent or on its way.
+    if (entry && JSON.stringify(entry.answer) === JSON.stringify(answer)) { return; }
+    if (!entry && JSON.stringify(answer) === onServer[position]) { return; }
+    store.answers[position] = { answer: answer, pending: true };
     persist();
     refreshNavigator();
     if (offline) { goOffline(); return; }
@@ -409,6 +414,12 @@
   }
 
   /* ---------- start ---------- */
+
+  // What the server had when the page was rendered.
+  var onServer = {};
+  panels.forEach(function (panel) {
+    onServer[panel.dataset.position] = JSON.stringify(readAnswer(panel));
+  });
 
   // Answers not yet on the server (offline, or a reload before the save) win over the page.
   pendingPositions().forEach(function (position) {
