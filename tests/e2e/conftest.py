@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from .support.browser import browser, page  # noqa: F401  (the browser tests' fixtures)
 from .support.stack import Stack, missing_binaries
 
 

@@ -7,67 +7,18 @@ leaves screenshots in var/screenshots/ (git-ignored) for a person to look at.
 from __future__ import annotations
 
 import re
-import secrets
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-from infra.devstack.processes import REPO_ROOT
-
+from .support.browser import new_email, shot, sign_in
 from .support.client import PASSWORD
 from .support.mailbox import link_token, wait_for_mail
 from .support.stack import Stack
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-SCREENSHOTS = REPO_ROOT / "var" / "screenshots"
 NEW_PASSWORD = "e2e a brand new passphrase"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Debian's Chromium driven by Playwright (missing Chromium is a failure, never a skip)."""
-    if not CHROMIUM.exists():
-        pytest.fail("browser tests need /usr/bin/chromium (apt-get install chromium)")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
-
-
-@pytest.fixture
-def page(browser: Browser, stack: Stack) -> Iterator[Page]:
-    """A fresh browser context (no cookies) on the stack's public origin."""
-    context = browser.new_context(base_url=stack.base_url, viewport={"width": 1024, "height": 800})
-    context.set_default_timeout(15_000)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
-
-
-def shot(page: Page, name: str) -> None:
-    """Save a full-page screenshot to var/screenshots/<name>.png."""
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-
-
-def new_email(prefix: str) -> str:
-    return f"e2e-{prefix}-{secrets.token_hex(4)}@example.com"
 
 
 def register(page: Page, email: str) -> None:
@@ -79,14 +30,6 @@ def register(page: Page, email: str) -> None:
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Create an account").click()
     expect(page.get_by_role("heading", name="Check your mail")).to_be_visible()
-
-
-def sign_in(page: Page, email: str, password: str) -> None:
-    """Sign in through the sign-in page."""
-    page.goto("/signin")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_register_verify_by_mail_sign_in_and_see_the_account(page: Page, stack: Stack) -> None:

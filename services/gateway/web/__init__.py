@@ -20,6 +20,7 @@ from services.common.settings import require_settings
 from .assets import YEAR_S, asset_url, is_fingerprinted
 from .backend import current_user
 from .failures import PageFailure, failure_page
+from .progress import clock, day, minutes
 from .text import inline_code
 
 log = logging.getLogger(__name__)
@@ -47,10 +48,21 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     # Only the pages post forms; the proxied APIs have their own (double-submit) protection.
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False
-    from . import account_pages, auth_pages, study_pages  # noqa: F401  (routes)
+    from . import (  # noqa: F401  (routes)
+        account_pages,
+        auth_pages,
+        author_pages,
+        dashboard_pages,
+        interview_pages,
+        result_pages,
+        study_pages,
+    )
 
     app.register_blueprint(bp)
     app.add_template_filter(inline_code)
+    app.add_template_filter(minutes)
+    app.add_template_filter(day)
+    app.add_template_filter(clock)
 
     @app.errorhandler(404)
     def _not_found(error: HTTPException) -> Response | tuple[str, int]:

@@ -4,21 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, url_for
 
 from . import bp
 from .auth_pages import show_errors
 from .backend import call, current_user, relay_cookies
 from .failures import check_service
 from .forms import ButtonForm, DeleteForm, PasswordForm
+from .guards import sign_in_first
 
 FRESH_SIGN_IN = "fresh-sign-in-required"
-
-
-def sign_in_first(message: str = "Please sign in to continue.") -> Response:
-    """Send the browser to sign in and come back to the page it asked for."""
-    flash(message, "info")
-    return redirect(url_for("web.signin", next=request.full_path.rstrip("?")))
 
 
 def render_account(user: dict[str, Any], **forms: Any) -> str:

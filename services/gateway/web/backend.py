@@ -77,10 +77,18 @@ def call(
     *,
     json: Any = None,
     params: dict[str, Any] | None = None,
+    data: bytes | None = None,
+    content_type: str | None = None,
 ) -> Reply:
-    """Call `service` at `path` as the current user; transport failures raise upstream problems."""
+    """Call `service` at `path` as the current user; transport failures raise upstream problems.
+
+    `json` sends a JSON body; `data` with `content_type` sends raw bytes (a GIFT import).
+    """
+    headers = service_headers(method)
+    if content_type:
+        headers["Content-Type"] = content_type
     reply = upstreams()[service].send(
-        method, path, headers=service_headers(method), json=json, params=params
+        method, path, headers=headers, json=json, params=params, data=data
     )
     try:
         body = reply.json() if reply.content else {}

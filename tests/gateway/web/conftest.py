@@ -34,6 +34,7 @@ def app(make_app: Callable[..., Flask], services_url: str) -> Flask:
     return make_app(
         GATEWAY_AUTH_URL=services_url,
         GATEWAY_CONTENT_URL=services_url,
+        GATEWAY_QUIZ_URL=services_url,
         GATEWAY_SECRET_KEY="test-secret",
     )
 

@@ -6,6 +6,8 @@ from typing import Any
 
 from flask import Flask, Response, jsonify, request
 
+from .quiz_standin import add_quiz_routes
+
 USER = {
     "id": "u1",
     "email": "ada@example.com",
@@ -187,6 +189,7 @@ def services_app(state: dict[str, Any]) -> Flask:
             )
         return problem(404, "not-found", "No such question.")
 
+    add_quiz_routes(app, state, problem)
     return app
 
 
