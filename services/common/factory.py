@@ -9,6 +9,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .errors import register_error_handlers
+from .metrics import init_metrics
 from .request_guard import init_request_guard
 from .request_log import init_request_logging
 from .settings import load_config
@@ -23,7 +24,7 @@ def create_base_app(
     db: Any = None,
 ) -> Flask:
     """A Flask app with config loaded, proxy headers trusted, JSON request logs, malformed input
-    refused (`request_guard`) and problem+json."""
+    refused (`request_guard`), `/metrics` and problem+json."""
     app = Flask(import_name)
     load_config(app, defaults, from_env, overrides)
     app.config.setdefault("SERVICE_NAME", service)
@@ -39,6 +40,7 @@ def create_base_app(
             x_prefix=0,
         )
     init_request_logging(app, service)
+    init_metrics(app, service)
     # After the request id is assigned (so refusals carry it), before any service's own hooks.
     init_request_guard(app)
     register_error_handlers(app, db)

@@ -20,6 +20,7 @@ from .clients.content import init_content_client
 from .clock import init_clock
 from .config import PREFIX, defaults, from_env
 from .extensions import db, migrate
+from .gauges import init_gauges
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -41,6 +42,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         api.register_blueprint(blueprint, url_prefix=PREFIX)
     app.register_blueprint(internal.bp)
     init_cli(app)
+    init_gauges(app)
     register_health(
         app,
         "quiz",
