@@ -10,8 +10,9 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
+import redis
 from flask import Flask, Response, g, json
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 PROBLEM_MIME = "application/problem+json"
@@ -143,6 +144,29 @@ def _is_malformed_body(errors: Mapping[str, Any]) -> bool:
     return "invalid json" in text or "json body" in text
 
 
+RETRY_AFTER_S = "5"
+
+
+def _unavailable(detail: str) -> Response:
+    return problem_response(
+        503,
+        "Service Unavailable",
+        detail,
+        type_slug="dependency-unavailable",
+        headers={"Retry-After": RETRY_AFTER_S},
+    )
+
+
+def _rollback_quietly(db: Any) -> None:
+    """Roll back after a lost connection; a second failure there changes nothing."""
+    if db is None:
+        return
+    try:
+        db.session.rollback()
+    except Exception as exc:
+        log.warning("rollback after a lost connection failed: %s", exc)
+
+
 def register_error_handlers(app: Flask, db: Any = None) -> None:
     """Make every error of `app` a problem+json response; roll back `db` on integrity errors."""
 
@@ -173,6 +197,22 @@ def register_error_handlers(app: Flask, db: Any = None) -> None:
             "The request conflicts with data that already exists.",
             type_slug="integrity-conflict",
         )
+
+    @app.errorhandler(OperationalError)
+    def _database_unavailable(error: OperationalError) -> Response:
+        # The database is down, restarting, out of disk, read-only or too slow (statement
+        # timeout): nothing was written (the transaction is rolled back), so the caller may
+        # retry. The pool re-checks its connections (pool_pre_ping) once it is back.
+        _rollback_quietly(db)
+        log.error("database unavailable: %s", error.orig)
+        return _unavailable("The database is unavailable right now; try again shortly.")
+
+    @app.errorhandler(redis.ConnectionError)
+    @app.errorhandler(redis.TimeoutError)
+    def _redis_unavailable(error: redis.RedisError) -> Response:
+        _rollback_quietly(db)
+        log.error("redis unavailable: %s", error)
+        return _unavailable("A backing service is unavailable right now; try again shortly.")
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Response:

@@ -13,6 +13,7 @@ from .metrics import init_metrics
 from .request_guard import init_request_guard
 from .request_log import init_request_logging
 from .settings import load_config
+from .timeouts import apply_database_timeouts
 
 
 def create_base_app(
@@ -27,6 +28,7 @@ def create_base_app(
     refused (`request_guard`), `/metrics` and problem+json."""
     app = Flask(import_name)
     load_config(app, defaults, from_env, overrides)
+    apply_database_timeouts(app)
     app.config.setdefault("SERVICE_NAME", service)
     proxies = int(app.config.get("PROXY_COUNT", 2))
     if proxies > 0:
