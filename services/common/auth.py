@@ -39,6 +39,10 @@ ROLE_IMPLIES: Mapping[str, frozenset[str]] = {
 }
 
 
+# After a failed JWKS fetch, the next attempt may come this soon (seconds).
+FAILED_FETCH_RETRY_S = 1.0
+
+
 class KeySet:
     """Public keys by `kid`, from a static JWKS document or fetched from a JWKS URL."""
 
@@ -84,6 +88,9 @@ class KeySet:
                 fetched = parse_jwks(response.json())
             except (requests.RequestException, ValueError) as exc:
                 log.warning("JWKS fetch from %s failed, keeping cached keys: %s", self.url, exc)
+                # Try again soon, not after the whole interval: a worker that started while the
+                # auth service was down must learn the keys as soon as it is back.
+                self._last_fetch -= max(self.min_refetch_s - FAILED_FETCH_RETRY_S, 0.0)
                 return
             # Keep keys we already trust: a rotation publishes old and new side by side anyway.
             self._keys.update(fetched)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -14,6 +15,7 @@ from flask import Flask, jsonify
 from werkzeug.serving import make_server
 
 from services.common.auth import (
+    FAILED_FETCH_RETRY_S,
     KeySet,
     Principal,
     RevocationList,
@@ -231,3 +233,20 @@ def test_require_role_rejects_unknown_role_names() -> None:
 def test_require_role_leaves_services_to_require_service() -> None:
     with pytest.raises(ValueError, match="require_service"):
         require_role("service")
+
+
+def test_keyset_retries_soon_after_a_failed_fetch(
+    minter: TokenMinter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A worker that started while the auth service was down has no keys; once auth is back it
+    # learns them on the next token after FAILED_FETCH_RETRY_S, not after the whole interval.
+    server = JwksServer(minter.jwks)
+    with serving(server.app) as (url, _stop):
+        keys = KeySet(url=url.replace("jwks.json", "missing.json"), min_refetch_s=3600)
+        with pytest.raises(jwt.InvalidTokenError):
+            keys.key_for(minter.kid)  # the fetch fails (404): nothing cached
+        keys.url = url  # auth is back
+        now = time.monotonic()
+        monkeypatch.setattr(time, "monotonic", lambda: now + FAILED_FETCH_RETRY_S + 0.01)
+        assert keys.key_for(minter.kid) is not None
+        assert server.fetches == 1

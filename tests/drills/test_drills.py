@@ -211,6 +211,7 @@ def test_gateway_sigkill(drill_stack: DrillStack) -> None:
     time.sleep(FAULT_S)
     load.mark("restored")
     drill_stack.start("gateway")
+    load.mark("back")  # gunicorn answers /healthz again
     recovery = load.wait_for_success_after("restored")
     time.sleep(SETTLE_S)
     load.stop()
@@ -218,7 +219,9 @@ def test_gateway_sigkill(drill_stack: DrillStack) -> None:
         "gateway-sigkill",
         load,
         worker_respawned_s=round(worker_back, 2),
+        gateway_boot_s=round(load.marks["back"] - load.marks["restored"], 2),
         recovery_s=round(recovery, 2),
+        after_back=dict(sorted(load.statuses("back").items())),
     )
     assert_nothing_lost(load)
     assert 502 in seen["during_fault"], seen
