@@ -53,6 +53,15 @@ _metrics_base = "/dev/shm" if os.path.isdir("/dev/shm") else tempfile.gettempdir
 os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="fi-metrics-", dir=_metrics_base)
 
 
+def pre_fork(server, worker):  # type: ignore[no-untyped-def]
+    """Fetch the auth service's public keys in the master, so a worker forked while the auth
+    service is down (after a crash, `max_requests`) verifies tokens with them
+    (services/common/auth.py)."""
+    from services.common.auth import prefetch_jwks
+
+    prefetch_jwks()
+
+
 def child_exit(server, worker):  # type: ignore[no-untyped-def]
     """Drop a dead worker's live gauges (its counters stay counted)."""
     from prometheus_client import multiprocess

@@ -22,6 +22,7 @@ from services.common.auth import (
     current_principal,
     init_token_verification,
     parse_jwks,
+    prefetch_jwks,
     require_auth,
     require_role,
 )
@@ -248,5 +249,18 @@ def test_keyset_retries_soon_after_a_failed_fetch(
         keys.url = url  # auth is back
         now = time.monotonic()
         monkeypatch.setattr(time, "monotonic", lambda: now + FAILED_FETCH_RETRY_S + 0.01)
+        assert keys.key_for(minter.kid) is not None
+        assert server.fetches == 1
+
+
+def test_keyset_starts_with_keys_prefetched_before_the_fork(minter: TokenMinter) -> None:
+    # The gunicorn master prefetches the JWKS before forking; a worker forked while the auth
+    # service is down still verifies tokens with those keys.
+    server = JwksServer(minter.jwks)
+    with serving(server.app) as (url, stop):
+        assert prefetch_jwks(url)
+        stop()
+        assert not prefetch_jwks(url)  # auth down: the last document is kept
+        keys = KeySet(url=url, min_refetch_s=3600)
         assert keys.key_for(minter.kid) is not None
         assert server.fetches == 1

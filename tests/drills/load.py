@@ -38,6 +38,7 @@ class Save:
     answered: float
     status: int
     problem: bool
+    detail: str = ""
 
 
 @dataclass
@@ -155,12 +156,14 @@ class Load:
                 response = http.put(url, json={"answer": value}, timeout=REQUEST_TIMEOUT_S)
                 status = response.status_code
                 problem = response.headers.get("Content-Type", "").startswith(PROBLEM)
-            except requests.RequestException:
-                status, problem = NO_RESPONSE, False
+                detail = "" if status == 200 else response.text[:200]
+            except requests.RequestException as exc:
+                status, problem, detail = NO_RESPONSE, False, type(exc).__name__
                 http.close()
                 http = requests.Session()
                 http.headers.update(candidate.headers)
-            candidate.saves.append(Save(position, value, sent, time.monotonic(), status, problem))
+            answered = time.monotonic()
+            candidate.saves.append(Save(position, value, sent, answered, status, problem, detail))
             seq += 1
             time.sleep(self.pause_s)
 
@@ -246,7 +249,7 @@ def report(drill: str, load: Load, **figures: Any) -> dict[str, Any]:
 def assert_nothing_lost(load: Load) -> dict[str, int]:
     """The verdict: no unexpected status, no acknowledged answer lost, one interview each."""
     unexpected = load.unexpected()
-    assert not unexpected, [(s.status, s.problem) for s in unexpected[:10]]
+    assert not unexpected, [(s.status, s.detail) for s in unexpected[:5]]
     verdict = load.verify()
     assert verdict["lost"] == 0, verdict
     assert verdict["acknowledged_positions_checked"] > 0, verdict
