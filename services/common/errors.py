@@ -6,8 +6,10 @@ by hand. Anything unexpected becomes a 500 problem with the request id and no st
 
 from __future__ import annotations
 
+import json as std_json
 import logging
-from collections.abc import Mapping
+import uuid
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import redis
@@ -226,3 +228,54 @@ def register_error_handlers(app: Flask, db: Any = None) -> None:
             "Internal Server Error",
             "The server hit an unexpected error; the request id identifies it in the logs.",
         )
+
+
+WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+class LostDatabaseGuard:
+    """WSGI middleware: a database connection lost while the request's session is being closed
+    (Flask-SQLAlchemy's teardown rolls back, after the view and every error handler) becomes a
+    503 problem+json instead of the server's bare 500. Whatever the view committed stays
+    committed; the caller may retry (every write of ours is idempotent or refused twice)."""
+
+    def __init__(self, app: WsgiApp) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        # The app's start_response is held back until the app has returned, so that a failure
+        # in its teardown can still choose the status line.
+        held: list[tuple[Any, ...]] = []
+
+        def hold(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            held[:] = [(status, headers, exc_info)]
+            return lambda data: start_response(status, headers, exc_info)(data)
+
+        try:
+            result = self.app(environ, hold)
+        except OperationalError as exc:
+            request_id = environ.get("HTTP_X_REQUEST_ID") or uuid.uuid4().hex
+            log.error(
+                "database lost while closing the request: %s", exc.orig,
+                extra={"request_id": request_id},
+            )  # fmt: skip
+            body = std_json.dumps(
+                {
+                    "type": TYPE_BASE + "dependency-unavailable",
+                    "title": "Service Unavailable",
+                    "status": 503,
+                    "detail": "The database is unavailable right now; try again shortly.",
+                    "request_id": request_id,
+                }
+            ).encode()
+            headers = [
+                ("Content-Type", PROBLEM_MIME),
+                ("Content-Length", str(len(body))),
+                ("Retry-After", RETRY_AFTER_S),
+                ("X-Request-ID", request_id),
+            ]
+            start_response("503 Service Unavailable", headers)
+            return [body]
+        if held:
+            start_response(*held[0])
+        return result

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .errors import register_error_handlers
+from .errors import LostDatabaseGuard, register_error_handlers
 from .metrics import init_metrics
 from .request_guard import init_request_guard
 from .request_log import init_request_logging
@@ -30,6 +30,7 @@ def create_base_app(
     load_config(app, defaults, from_env, overrides)
     apply_database_timeouts(app)
     app.config.setdefault("SERVICE_NAME", service)
+    app.wsgi_app = LostDatabaseGuard(app.wsgi_app)  # type: ignore[method-assign]
     proxies = int(app.config.get("PROXY_COUNT", 2))
     if proxies > 0:
         # Trust exactly as many X-Forwarded-* hops as sit in front of us (nginx, gateway).
