@@ -10,7 +10,8 @@ from flask.testing import FlaskClient
 
 # Routes anyone may call: sign-in and registration, mailed-link tokens, the Google redirects
 # (`connect=1` needs a sign-in, plain sign-in does not), documents and health. The token
-# endpoint authenticates clients by the credentials in its own body.
+# endpoint authenticates clients by the credentials in its own body. `/metrics` is for the
+# operator's scraper on the service's own port (404 through any proxy, docs/operations.md).
 PUBLIC = {
     ("GET", "/api/auth/.well-known/jwks.json"),
     ("GET", "/api/auth/callback/google"),
@@ -22,6 +23,7 @@ PUBLIC = {
     ("GET", "/api/auth/providers"),
     ("GET", "/api/auth/readyz"),
     ("GET", "/healthz"),
+    ("GET", "/metrics"),
     ("GET", "/readyz"),
     ("GET", "/static/<path:filename>"),
     ("POST", "/api/auth/login"),
