@@ -15,8 +15,8 @@ up when `PROMETHEUS_MULTIPROC_DIR` is set, which `infra/gunicorn.conf.py` does (
 per gunicorn master). Without it (tests, `flask run`) the process's own registry is served.
 
 `/metrics` is for the operator's scraper on the service's port only: a request that came through
-a proxy (it carries `X-Forwarded-For`, which nginx always sets) gets a 404, and nginx refuses the
-path too.
+a proxy (it carries `X-Forwarded-For`, which nginx always sets) gets a 404; the gateway routes
+only `/api/<svc>/...` to the services, so theirs are out of reach anyway.
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ import psycopg
 import pytest
 import redis
 import requests
+from celery import Celery
 
 from tests.e2e.support.client import PASSWORD, assert_problem
 from tests.e2e.support.drill_stack import DrillStack
@@ -91,6 +92,29 @@ def test_redis_restart_mid_interview(drill_stack: DrillStack) -> None:
         f"{drill_stack.base_url}/api/quiz/sessions", headers=headers, timeout=REQUEST_TIMEOUT_S
     )
     assert revoked.status_code == 401, revoked.text[:300]
+
+
+def test_queued_tasks_survive_a_redis_restart(drill_stack: DrillStack) -> None:
+    # Nobody consumes while the task waits in the queue; Redis restarts; the worker comes back.
+    drill_stack.stop("worker")
+    client = Celery(
+        "drill-client",
+        broker=drill_stack.redis_url,
+        broker_transport_options={"global_keyprefix": drill_stack.redis_prefix},
+        broker_connection_retry_on_startup=True,
+        task_serializer="json",
+    )
+    try:
+        queued = client.send_task("quiz.sweep_overdue_sessions", queue="quiz.sweep")
+    finally:
+        client.close()
+    drill_stack.stop_redis()
+    drill_stack.start_redis()
+    started = time.monotonic()
+    drill_stack.start("worker")
+    marker = f"Task quiz.sweep_overdue_sessions[{queued.id}] succeeded"
+    wait_for(lambda: marker in drill_stack.log("worker"), 60)
+    print(f"\nDRILL redis-restart-queue: queued task run {time.monotonic() - started:.1f}s after")
 
 
 def test_quiz_worker_sigkill_during_concurrent_submits(drill_stack: DrillStack) -> None:
