@@ -38,3 +38,18 @@ def drill_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DrillStack
     finally:
         stack.close()
         cluster.destroy()
+
+
+@pytest.fixture(autouse=True)
+def _parts_running_again(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After each drill that used the stack, every part runs again, even if the drill failed."""
+    yield
+    if "drill_stack" not in request.fixturenames:
+        return
+    stack: DrillStack = request.getfixturevalue("drill_stack")
+    if not stack.cluster.running():
+        stack.cluster.start()
+    if not stack.processes["redis"].running:
+        stack.start_redis()
+    for name in ("auth", "content", "quiz", "gateway", "worker", "beat", "nginx"):
+        stack.ensure_running(name)

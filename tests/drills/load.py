@@ -10,6 +10,7 @@ connection may or may not have been applied; both are allowed, a lost acknowledg
 
 from __future__ import annotations
 
+import itertools
 import secrets
 import threading
 import time
@@ -19,7 +20,7 @@ from typing import Any
 
 import requests
 
-from tests.e2e.support.client import PROBLEM, bearer, register_and_login
+from tests.e2e.support.client import PROBLEM, bearer, register_and_login, session_from
 
 # Statuses a failing part may cause, as documented in docs/operations.md ("What survives what").
 DOCUMENTED_5XX = {502, 503, 504}
@@ -75,9 +76,16 @@ def value_for(question: dict[str, Any], tag: str, seq: int) -> Any:
     return f"drill answer {tag} #{seq}"
 
 
+_addresses = itertools.count(1)
+
+
 def sign_in(base_url: str, prefix: str = "drill") -> dict[str, str]:
-    """Register and sign in a new candidate; their bearer header."""
-    _email, tokens = register_and_login(base_url, prefix=prefix)
+    """Register and sign in a new candidate, each from an address of its own on loopback (as
+    candidates are: the per-address sign-in limits stay as configured); their bearer header."""
+    number = next(_addresses)
+    http = session_from(f"127.10.{number // 250}.{number % 250 + 1}")
+    _email, tokens = register_and_login(base_url, session=http, prefix=prefix)
+    http.close()
     return bearer(tokens["access_token"])
 
 

@@ -46,6 +46,11 @@ class DrillStack(Stack):
         )  # fmt: skip
         return procdefs.ProcessSpec("redis", argv)
 
+    def ensure_running(self, name: str) -> None:
+        """Start `name` again if a drill left it stopped (so the next drill starts healthy)."""
+        if not self.processes[name].running:
+            self.start(name)
+
     def worker_pids(self, name: str) -> list[int]:
         """The child processes of `name`'s main process (gunicorn workers, Celery's pool)."""
         return children_of(self.pid(name))
