@@ -8,6 +8,8 @@ make the gateway's connection pools useless); values come from the environment s
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 
 
 def _int(name: str, default: int) -> int:
@@ -42,3 +44,31 @@ forwarded_allow_ips = "127.0.0.1"
 # gunicorn 23+ opens a control socket at one fixed path per user; several gunicorns on one host
 # (four services, test stacks) would fight over it, and nothing here uses it.
 control_socket_disable = True
+
+# Prometheus multiprocess mode (services/common/metrics.py): every worker writes its figures into
+# one directory of this master's own, which `/metrics` adds up. A fresh directory per master, so
+# several services on one host never mix their figures and a restart starts from zero; set
+# before any worker imports prometheus_client.
+_metrics_base = "/dev/shm" if os.path.isdir("/dev/shm") else tempfile.gettempdir()
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="fi-metrics-", dir=_metrics_base)
+
+
+def pre_fork(server, worker):  # type: ignore[no-untyped-def]
+    """Fetch the auth service's public keys in the master, so a worker forked while the auth
+    service is down (after a crash, `max_requests`) verifies tokens with them
+    (services/common/auth.py)."""
+    from services.common.auth import prefetch_jwks
+
+    prefetch_jwks()
+
+
+def child_exit(server, worker):  # type: ignore[no-untyped-def]
+    """Drop a dead worker's live gauges (its counters stay counted)."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):  # type: ignore[no-untyped-def]
+    """Remove this master's metrics directory."""
+    shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)

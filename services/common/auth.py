@@ -39,6 +39,32 @@ ROLE_IMPLIES: Mapping[str, frozenset[str]] = {
 }
 
 
+# After a failed JWKS fetch, the next attempt may come this soon (seconds).
+FAILED_FETCH_RETRY_S = 1.0
+# JWKS documents the gunicorn master fetched before forking (`prefetch_jwks`), by URL: a worker
+# forked (or re-forked after a crash or `max_requests`) while the auth service is down starts
+# with the keys instead of refusing every token until auth is back.
+_inherited_jwks: dict[str, Mapping[str, Any]] = {}
+
+
+def prefetch_jwks(url: str | None = None, timeout: tuple[float, float] = (1.0, 1.0)) -> bool:
+    """Fetch the JWKS into this process's memory for workers forked from it; False on failure
+    (the document fetched last time, if any, is kept)."""
+    from .settings import shared_settings
+
+    url = url or shared_settings()["AUTH_JWKS_URL"]
+    try:
+        response = requests.get(str(url), timeout=timeout)
+        response.raise_for_status()
+        document = response.json()
+        parse_jwks(document)
+    except (requests.RequestException, ValueError, jwt.PyJWKError, AttributeError) as exc:
+        log.info("JWKS prefetch from %s failed: %s", url, exc)
+        return False
+    _inherited_jwks[str(url)] = document
+    return True
+
+
 class KeySet:
     """Public keys by `kid`, from a static JWKS document or fetched from a JWKS URL."""
 
@@ -58,6 +84,8 @@ class KeySet:
         self._session: requests.Session | None = None
         if static_jwks is not None:
             self._keys = parse_jwks(static_jwks)
+        elif url is not None and url in _inherited_jwks:
+            self._keys = parse_jwks(_inherited_jwks[url])
 
     def key_for(self, kid: str | None) -> Any:
         """The public key for `kid`; refetches once (rate-limited) when it is unknown."""
@@ -84,6 +112,9 @@ class KeySet:
                 fetched = parse_jwks(response.json())
             except (requests.RequestException, ValueError) as exc:
                 log.warning("JWKS fetch from %s failed, keeping cached keys: %s", self.url, exc)
+                # Try again soon, not after the whole interval: a worker that started while the
+                # auth service was down must learn the keys as soon as it is back.
+                self._last_fetch -= max(self.min_refetch_s - FAILED_FETCH_RETRY_S, 0.0)
                 return
             # Keep keys we already trust: a rotation publishes old and new side by side anyway.
             self._keys.update(fetched)

@@ -6,12 +6,15 @@ by hand. Anything unexpected becomes a 500 problem with the request id and no st
 
 from __future__ import annotations
 
+import json as std_json
 import logging
-from collections.abc import Mapping
+import uuid
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+import redis
 from flask import Flask, Response, g, json
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 PROBLEM_MIME = "application/problem+json"
@@ -143,6 +146,29 @@ def _is_malformed_body(errors: Mapping[str, Any]) -> bool:
     return "invalid json" in text or "json body" in text
 
 
+RETRY_AFTER_S = "5"
+
+
+def _unavailable(detail: str) -> Response:
+    return problem_response(
+        503,
+        "Service Unavailable",
+        detail,
+        type_slug="dependency-unavailable",
+        headers={"Retry-After": RETRY_AFTER_S},
+    )
+
+
+def _rollback_quietly(db: Any) -> None:
+    """Roll back after a lost connection; a second failure there changes nothing."""
+    if db is None:
+        return
+    try:
+        db.session.rollback()
+    except Exception as exc:
+        log.warning("rollback after a lost connection failed: %s", exc)
+
+
 def register_error_handlers(app: Flask, db: Any = None) -> None:
     """Make every error of `app` a problem+json response; roll back `db` on integrity errors."""
 
@@ -174,6 +200,22 @@ def register_error_handlers(app: Flask, db: Any = None) -> None:
             type_slug="integrity-conflict",
         )
 
+    @app.errorhandler(OperationalError)
+    def _database_unavailable(error: OperationalError) -> Response:
+        # The database is down, restarting, out of disk, read-only or too slow (statement
+        # timeout): nothing was written (the transaction is rolled back), so the caller may
+        # retry. The pool re-checks its connections (pool_pre_ping) once it is back.
+        _rollback_quietly(db)
+        log.error("database unavailable: %s", error.orig)
+        return _unavailable("The database is unavailable right now; try again shortly.")
+
+    @app.errorhandler(redis.ConnectionError)
+    @app.errorhandler(redis.TimeoutError)
+    def _redis_unavailable(error: redis.RedisError) -> Response:
+        _rollback_quietly(db)
+        log.error("redis unavailable: %s", error)
+        return _unavailable("A backing service is unavailable right now; try again shortly.")
+
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Response:
         if isinstance(error, HTTPException):
@@ -186,3 +228,54 @@ def register_error_handlers(app: Flask, db: Any = None) -> None:
             "Internal Server Error",
             "The server hit an unexpected error; the request id identifies it in the logs.",
         )
+
+
+WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+class LostDatabaseGuard:
+    """WSGI middleware: a database connection lost while the request's session is being closed
+    (Flask-SQLAlchemy's teardown rolls back, after the view and every error handler) becomes a
+    503 problem+json instead of the server's bare 500. Whatever the view committed stays
+    committed; the caller may retry (every write of ours is idempotent or refused twice)."""
+
+    def __init__(self, app: WsgiApp) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        # The app's start_response is held back until the app has returned, so that a failure
+        # in its teardown can still choose the status line.
+        held: list[tuple[Any, ...]] = []
+
+        def hold(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            held[:] = [(status, headers, exc_info)]
+            return lambda data: start_response(status, headers, exc_info)(data)
+
+        try:
+            result = self.app(environ, hold)
+        except OperationalError as exc:
+            request_id = environ.get("HTTP_X_REQUEST_ID") or uuid.uuid4().hex
+            log.error(
+                "database lost while closing the request: %s", exc.orig,
+                extra={"request_id": request_id},
+            )  # fmt: skip
+            body = std_json.dumps(
+                {
+                    "type": TYPE_BASE + "dependency-unavailable",
+                    "title": "Service Unavailable",
+                    "status": 503,
+                    "detail": "The database is unavailable right now; try again shortly.",
+                    "request_id": request_id,
+                }
+            ).encode()
+            headers = [
+                ("Content-Type", PROBLEM_MIME),
+                ("Content-Length", str(len(body))),
+                ("Retry-After", RETRY_AFTER_S),
+                ("X-Request-ID", request_id),
+            ]
+            start_response("503 Service Unavailable", headers)
+            return [body]
+        if held:
+            start_response(*held[0])
+        return result

@@ -8,12 +8,26 @@ import sys
 import time
 import uuid
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, g, has_request_context, request
 from pythonjsonlogger.json import JsonFormatter
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _VALID_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 access_log = logging.getLogger("access")
+
+
+class RequestContextFilter(logging.Filter):
+    """Stamp every record logged while serving a request with its request id and, on routes of
+    one interview, its session id, so the lines of a failure can be found from either."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if has_request_context():
+            if getattr(record, "request_id", None) is None:
+                record.request_id = g.get("request_id")
+            session_id = (request.view_args or {}).get("session_id")
+            if session_id is not None and getattr(record, "session_id", None) is None:
+                record.session_id = session_id
+        return True
 
 
 def configure_logging(service: str, level: str = "INFO") -> None:
@@ -26,6 +40,7 @@ def configure_logging(service: str, level: str = "INFO") -> None:
             static_fields={"service": service},
         )
     )
+    handler.addFilter(RequestContextFilter())
     handler.set_name("json-stdout")
     root = logging.getLogger()
     # Replace only our own handler (a second app in one process); leave others' alone.

@@ -18,6 +18,7 @@ from .clients.content import init_content_client
 from .clock import init_clock
 from .config import defaults, from_env
 from .extensions import db, migrate
+from .gauges import init_gauges
 from .report_queue import init_report_queue
 from .reports.study import init_study_client
 from .sessions import Rules
@@ -38,4 +39,5 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     celery_init_app(app)
     api.init_app(app)
     cli.init_app(app)
+    init_gauges(app)
     return app

@@ -18,6 +18,7 @@ SWEEP_QUEUE, REPORTS_QUEUE = "quiz.sweep", "quiz.reports"
 # Redis re-delivers an unacknowledged task after this long; it must exceed the time limit.
 VISIBILITY_TIMEOUT_S = 3600
 TASK_TIME_LIMIT_S, TASK_SOFT_TIME_LIMIT_S = 300, 240
+BROKER_SOCKET_TIMEOUT_S, BROKER_CONNECT_TIMEOUT_S = 5.0, 2.0
 
 
 def celery_settings(app: Flask) -> dict[str, Any]:
@@ -29,7 +30,11 @@ def celery_settings(app: Flask) -> dict[str, Any]:
             # Every key in Redis carries the platform's prefix, so tests and tenants isolate.
             "global_keyprefix": app.config["REDIS_KEY_PREFIX"],
             "visibility_timeout": VISIBILITY_TIMEOUT_S,
+            # A hung Redis fails a publish or a poll within seconds (docs/operations.md).
+            "socket_timeout": BROKER_SOCKET_TIMEOUT_S,
+            "socket_connect_timeout": BROKER_CONNECT_TIMEOUT_S,
         },
+        "broker_connection_timeout": BROKER_CONNECT_TIMEOUT_S,
         "broker_connection_retry_on_startup": True,
         "task_ignore_result": True,  # state lives in the quiz database
         "result_backend": None,

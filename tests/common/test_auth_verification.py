@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import jwt
@@ -10,12 +11,14 @@ import redis
 from flask import Flask, jsonify
 
 from services.common.auth import (
+    FAILED_FETCH_RETRY_S,
     KeySet,
     Principal,
     RevocationList,
     current_principal,
     init_token_verification,
     parse_jwks,
+    prefetch_jwks,
     require_auth,
     require_role,
 )
@@ -208,3 +211,35 @@ def test_require_role_rejects_unknown_role_names() -> None:
 def test_require_role_leaves_services_to_require_service() -> None:
     with pytest.raises(ValueError, match="require_service"):
         require_role("service")
+
+
+def test_keyset_retries_soon_after_a_failed_fetch(
+    minter: TokenMinter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A worker that started while the auth service was down has no keys; once auth is back it
+    # learns them on the next token after FAILED_FETCH_RETRY_S, not after the whole interval.
+    server = JwksServer(minter.jwks)
+    with LocalServer(server.app) as served:
+        url = f"{served.url}/jwks.json"
+        keys = KeySet(url=url.replace("jwks.json", "missing.json"), min_refetch_s=3600)
+        with pytest.raises(jwt.InvalidTokenError):
+            keys.key_for(minter.kid)  # the fetch fails (404): nothing cached
+        keys.url = url  # auth is back
+        now = time.monotonic()
+        monkeypatch.setattr(time, "monotonic", lambda: now + FAILED_FETCH_RETRY_S + 0.01)
+        assert keys.key_for(minter.kid) is not None
+        assert server.fetches == 1
+
+
+def test_keyset_starts_with_keys_prefetched_before_the_fork(minter: TokenMinter) -> None:
+    # The gunicorn master prefetches the JWKS before forking; a worker forked while the auth
+    # service is down still verifies tokens with those keys.
+    server = JwksServer(minter.jwks)
+    with LocalServer(server.app) as served:
+        url = f"{served.url}/jwks.json"
+        assert prefetch_jwks(url)
+        served.stop()
+        assert not prefetch_jwks(url)  # auth down: the last document is kept
+        keys = KeySet(url=url, min_refetch_s=3600)
+        assert keys.key_for(minter.kid) is not None
+        assert server.fetches == 1

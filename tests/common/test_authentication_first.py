@@ -17,8 +17,9 @@ from flask import Flask
 from services.common.testing import TokenMinter
 
 # Routes anyone may call, per service: documents, health, static files, and the routes that
-# are public by design (documented in each service's docs).
-COMMON_PUBLIC = {"/healthz", "/readyz", "/static/<path:filename>"}
+# are public by design (documented in each service's docs). `/metrics` is for the operator's
+# scraper on the service's own port (404 through any proxy, docs/operations.md).
+COMMON_PUBLIC = {"/healthz", "/readyz", "/metrics", "/static/<path:filename>"}
 API_DOCS = {"/docs", "/docs-assets/<path:filename>", "/openapi.json", "/healthz", "/readyz"}
 PUBLIC: dict[str, set[tuple[str, str]]] = {
     # Sign-in and registration, mailed-link tokens, the Google redirects (`connect=1` needs a

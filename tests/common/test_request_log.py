@@ -33,3 +33,20 @@ def test_access_line_is_json_with_request_id(capsys):
     assert access[-1]["service"] == "sample"
     assert access[-1]["status"] == 200
     assert access[-1]["path"] == "/healthz"
+
+
+def test_failure_lines_carry_the_request_and_session_ids(capsys):
+    app = build_app()
+
+    @app.get("/sessions/<session_id>/fails")
+    def fails(session_id):
+        raise RuntimeError("something broke")
+
+    client = app.test_client()  # built after capsys, so its handler writes there
+    capsys.readouterr()
+    response = client.get("/sessions/s-42/fails", headers={"X-Request-ID": "trace-88"})
+    assert response.status_code == 500
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line]
+    failure = next(line for line in lines if line["message"] == "unhandled error")
+    assert failure["request_id"] == "trace-88"
+    assert failure["session_id"] == "s-42"

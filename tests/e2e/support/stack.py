@@ -42,7 +42,12 @@ class Stack:
     """A running platform: `base_url` is nginx; what tests may use is listed in
     tests/e2e/conftest.py."""
 
-    def __init__(self, workdir: Path) -> None:
+    def __init__(
+        self,
+        workdir: Path,
+        databases: Databases | None = None,
+        extra_env: dict[str, str] | None = None,
+    ) -> None:
         self.workdir = workdir
         self.var_dir = workdir / "var"
         self.log_dir = workdir / "logs"
@@ -57,7 +62,8 @@ class Stack:
         self.mail_dir = workdir / "mail"
         self.redis_url = f"redis://127.0.0.1:{ports['redis']}/0"
         self.redis_prefix = f"fi-e2e-{secrets.token_hex(3)}:"
-        self.databases = Databases(procdefs.DB_SERVICES)
+        self.databases = databases or Databases(procdefs.DB_SERVICES)
+        self.extra_env = dict(extra_env or {})
         self.env: dict[str, str] = {}
         self.processes: dict[str, ManagedProcess] = {}
         self._admin_token: str | None = None
@@ -66,7 +72,7 @@ class Stack:
 
     def boot(self) -> None:
         """Start everything and wait until nginx reports the platform ready."""
-        self._start_process(procdefs.redis_server(self.topology.ports["redis"], self.var_dir))
+        self._start_process(self.redis_spec())
         self._start_process(procdefs.oidc_mock(self.topology.ports["oidc"]))
         smtp_port = self.topology.ports["smtp"]
         self._start_process(procdefs.smtp_server(smtp_port, self.mail_dir))
@@ -109,6 +115,23 @@ class Stack:
         process.stop()
         self._launch(process)
 
+    def stop_redis(self) -> None:
+        """Stop redis-server (SIGTERM: it writes its append-only file and exits)."""
+        self.processes["redis"].stop()
+
+    def start_redis(self) -> None:
+        """Start redis-server again on the same port and data directory."""
+        process = self.processes["redis"]
+        process.stop()
+        self._launch(process)
+
+    def pid(self, name: str) -> int:
+        """The process id of `name`'s main process (gunicorn master, celery parent, nginx)."""
+        popen = self.processes[name].popen
+        if popen is None or popen.poll() is not None:
+            raise RuntimeError(f"{name} is not running")
+        return popen.pid
+
     def admin_token(self) -> str:
         """An access token with role admin (the user is created once per session)."""
         if self._admin_token is None:
@@ -131,6 +154,10 @@ class Stack:
 
     # -- internals -------------------------------------------------------------------------
 
+    def redis_spec(self) -> procdefs.ProcessSpec:
+        """How redis-server is started (the drills' stack turns persistence on)."""
+        return procdefs.redis_server(self.topology.ports["redis"], self.var_dir)
+
     def _environment(self, database_urls: dict[str, str]) -> dict[str, str]:
         extra = {
             "PATH": f"{BIN_DIR}:{os.environ.get('PATH', '')}:/usr/sbin:/usr/local/sbin",
@@ -150,6 +177,7 @@ class Stack:
             # The suite signs up dozens of users from one loopback address (the browser cannot
             # pick another); the per-address limit itself is tested against the auth app.
             "AUTH_REGISTER_LIMIT_IP": "500 per hour",
+            **self.extra_env,
         }
         wired = platform_env(
             self.topology,

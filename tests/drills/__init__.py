@@ -1,0 +1,1 @@
+"""Fault drills: parts of the running platform killed, restarted or starved under load."""
