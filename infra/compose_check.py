@@ -35,6 +35,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_PUBLIC_URL = "https://localhost:8443"
 CELERY = ["celery", "-A", "services.quiz.worker:celery", "inspect"]
 QUEUES = {"quiz.sweep", "quiz.reports"}
+SWEEP_TASK, REPORT_TASK = "quiz.sweep_overdue_sessions", "quiz.build_report"
+REPORT_BURST = 8  # interviews whose reports are rebuilt at once while two workers run
 # Where compose's `mail` service files each message (one .eml per message).
 MAIL_DIR = "/var/lib/fi/mail"
 
@@ -200,6 +202,20 @@ class Journey:
         self.edge.expect(200, "POST", f"/api/quiz/sessions/{sid}/submit", token=self.token)
         return self.result()
 
+    def report_status(self) -> str:
+        """The status of the interview's report (pending, ready, updating, failed)."""
+        sid = self.session["id"]
+        path = f"/api/quiz/sessions/{sid}/report"
+        return str(self.edge.expect(200, "GET", path, token=self.token)["status"])
+
+    def another_interview(self) -> None:
+        """Start, answer one question and submit one more interview (another report to build)."""
+        self.start()
+        self.saved = {}
+        self.save_next()
+        sid = self.session["id"]
+        self.edge.expect(200, "POST", f"/api/quiz/sessions/{sid}/submit", token=self.token)
+
     def result(self) -> dict[str, Any]:
         """The finalised interview's result."""
         sid = self.session["id"]
@@ -266,11 +282,11 @@ def worker_queues(index: int) -> set[str]:
     return {queue["name"] for queues in reply.values() for queue in queues}
 
 
-def swept_by(container: str, since: str) -> bool:
-    """True when the worker has received a sweep task since `since` (docker logs --since)."""
+def received(container: str, task: str, since: str) -> bool:
+    """True when the worker has received `task` since `since` (docker logs --since)."""
     argv = ["docker", "logs", "--since", since, container]
     logs = subprocess.run(argv, capture_output=True, text=True, check=False)
-    return "quiz.sweep_overdue_sessions" in logs.stdout + logs.stderr
+    return task in logs.stdout + logs.stderr
 
 
 def run(step: Callable[[], str | None], title: str) -> None:
@@ -343,6 +359,18 @@ def main() -> int:
 
         run(submit, "submit and read the result")
 
+        def report_built() -> str:
+            waited = wait_for(
+                "the report to be ready", lambda: journey.report_status() == "ready", timeout_s=240
+            )
+            path = f"/api/quiz/sessions/{journey.session['id']}/report.pdf"
+            status, pdf = edge.call("GET", path, token=journey.token)
+            if status != 200 or not str(pdf).startswith("%PDF-"):
+                raise CheckFailed(f"GET {path}: {status} {str(pdf)[:200]}")
+            return f"ready {waited:.0f} s after submitting; PDF served ({len(pdf)} characters)"
+
+        run(report_built, "the report built by the worker, its PDF through nginx")
+
         def down_up() -> str:
             old_token = journey.token
             compose("down")
@@ -368,8 +396,19 @@ def main() -> int:
                 wait_for(f"worker {index} to report its queues",
                          lambda i=index: worker_queues(i) >= QUEUES, timeout_s=180)  # fmt: skip
             wait_for("both workers to receive a sweep task",
-                     lambda: all(swept_by(c, since) for c in workers), timeout_s=120)  # fmt: skip
-            return f"both consume {', '.join(sorted(QUEUES))}; both ran beat's sweep"
+                     lambda: all(received(c, SWEEP_TASK, since) for c in workers),
+                     timeout_s=120)  # fmt: skip
+            # A burst of report builds: more interviews, then every report sent again at once.
+            for _ in range(REPORT_BURST - 1):
+                journey.another_interview()
+            since = str(int(time.time()))
+            compose("exec", "-T", "--index", "1", "worker", "flask", "--app", "services.quiz.wsgi",
+                    "reports", "rebuild", "--since", "2000-01-01")  # fmt: skip
+            wait_for("both workers to build reports",
+                     lambda: all(received(c, REPORT_TASK, since) for c in workers),
+                     timeout_s=180)  # fmt: skip
+            return (f"both consume {', '.join(sorted(QUEUES))}; both ran beat's sweep; "
+                    f"both built some of {REPORT_BURST} reports sent at once")  # fmt: skip
 
         run(scale_workers, "--scale worker=2: both workers alive and consuming")
 
