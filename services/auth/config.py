@@ -8,7 +8,6 @@ from typing import Any
 from services.common.openapi import openapi_settings
 from services.common.settings import (
     ConfigError,
-    env_bool,
     env_float,
     env_int,
     env_str,
@@ -45,8 +44,6 @@ def defaults() -> dict[str, Any]:
 
 def from_env() -> dict[str, Any]:
     """Settings read from the environment (see `.env.example` and docs/auth.md)."""
-    production = env_str("APP_ENV", "development") == "production"
-    secure = env_bool("JWT_COOKIE_SECURE", env_bool("SESSION_COOKIE_SECURE", production))
     return {
         "SQLALCHEMY_DATABASE_URI": env_str("AUTH_DATABASE_URL", sqlite_url("auth")),
         "VAR_DIR": str(var_dir()),
@@ -54,8 +51,6 @@ def from_env() -> dict[str, Any]:
         "AUTH_SIGNING_KEYS_DIR": env_str("AUTH_SIGNING_KEYS_DIR"),
         "AUTH_PRIVATE_KEY_FILE": env_str("AUTH_PRIVATE_KEY_FILE"),
         "AUTH_KEY_ACTIVATION_DELAY_S": env_int("AUTH_KEY_ACTIVATION_DELAY_S", 60),
-        "JWT_COOKIE_SECURE": secure,
-        "SESSION_COOKIE_SECURE": secure,
         "JWT_ACCESS_TOKEN_EXPIRES": dt.timedelta(seconds=env_int("AUTH_ACCESS_TOKEN_TTL_S", 900)),
         "JWT_REFRESH_TOKEN_EXPIRES": dt.timedelta(
             seconds=env_int("AUTH_REFRESH_TOKEN_TTL_S", 30 * 24 * 3600)

@@ -63,14 +63,6 @@ def env_bool(name: str, default: bool) -> bool:
     raise ConfigError(f"{name} must be a boolean (true/false), got {raw!r}")
 
 
-def env_list(name: str, default: list[str] | None = None) -> list[str]:
-    """Return a comma-separated variable as a list of stripped, non-empty items."""
-    raw = env_str(name)
-    if raw is None:
-        return list(default or [])
-    return [item.strip() for item in raw.split(",") if item.strip()]
-
-
 def var_dir() -> Path:
     """Where development state lives (SQLite files, generated keys): `VAR_DIR` or `<repo>/var`."""
     path = Path(env_str("VAR_DIR", str(REPO_ROOT / "var")) or REPO_ROOT / "var")
@@ -81,6 +73,14 @@ def var_dir() -> Path:
 def sqlite_url(name: str) -> str:
     """The development default database URL for one service."""
     return f"sqlite:///{var_dir() / f'{name}.db'}"
+
+
+def cookies_secure() -> bool:
+    """Whether cookies carry `Secure`: in production unless `JWT_COOKIE_SECURE` (or the older
+    `SESSION_COOKIE_SECURE`) says otherwise. One rule for the auth cookies, the services that
+    read them and the web app's own session cookie."""
+    production = env_str("APP_ENV", "development") == "production"
+    return env_bool("JWT_COOKIE_SECURE", env_bool("SESSION_COOKIE_SECURE", production))
 
 
 def shared_settings() -> dict[str, Any]:
@@ -103,7 +103,8 @@ def shared_settings() -> dict[str, Any]:
         ),
         "JWT_ISSUER": env_str("JWT_ISSUER", "flask-interviews-auth"),
         "JWT_AUDIENCE": env_str("JWT_AUDIENCE", "flask-interviews"),
-        "JWT_COOKIE_SECURE": env_bool("JWT_COOKIE_SECURE", False),
+        "JWT_COOKIE_SECURE": cookies_secure(),
+        "SESSION_COOKIE_SECURE": cookies_secure(),
         "HTTP_CONNECT_TIMEOUT": env_float("HTTP_CONNECT_TIMEOUT", 1.0),
         "HTTP_READ_TIMEOUT": env_float("HTTP_READ_TIMEOUT", 10.0),
     }

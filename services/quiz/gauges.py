@@ -8,13 +8,16 @@ from flask import Flask
 from services.common.metrics import add_gauge
 
 from .extensions import db
-from .models import ACTIVE, QuizSession
+from .models import QuizSession, SessionStatus
 
 
 def active_sessions() -> int:
     """Interviews running now (not yet submitted or expired)."""
     return int(
-        db.session.scalar(sa.select(sa.func.count()).where(QuizSession.status == ACTIVE)) or 0
+        db.session.scalar(
+            sa.select(sa.func.count()).where(QuizSession.status == SessionStatus.ACTIVE)
+        )
+        or 0
     )
 
 

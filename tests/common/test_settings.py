@@ -10,7 +10,6 @@ from services.common.settings import (
     env_bool,
     env_float,
     env_int,
-    env_list,
     env_str,
     shared_settings,
     trusted_proxy_count,
@@ -47,12 +46,6 @@ def test_env_int_and_float_defaults_and_errors(monkeypatch):
 def test_env_str_treats_empty_as_unset(monkeypatch):
     monkeypatch.setenv("X_TEXT", "")
     assert env_str("X_TEXT", "fallback") == "fallback"
-
-
-def test_env_list_splits_and_strips(monkeypatch):
-    monkeypatch.setenv("X_LIST", " a, b ,,c ")
-    assert env_list("X_LIST") == ["a", "b", "c"]
-    assert env_list("X_UNSET", ["z"]) == ["z"]
 
 
 @pytest.mark.parametrize(("service", "expected"), [("gateway", 1), ("content", 2), ("auth", 2)])

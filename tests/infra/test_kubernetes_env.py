@@ -24,7 +24,7 @@ from services.common import settings as common_settings
 from . import k8s
 from .k8s import OVERLAYS, containers, overlay, workloads
 
-ENV_HELPERS = ("env_str", "env_int", "env_float", "env_bool", "env_list")
+ENV_HELPERS = ("env_str", "env_int", "env_float", "env_bool")
 DOCUMENTED = re.compile(r"^#?\s*([A-Z][A-Z0-9_]*)=", re.M)
 HOST_ONLY = re.compile(r"127\.0\.0\.1|localhost|^sqlite:")
 ROLE_SERVICES = {"worker": ("quiz",), "beat": ("quiz",), "migrate": ("auth", "content", "quiz")}
