@@ -53,6 +53,8 @@ def test_register_verify_by_mail_sign_in_and_see_the_account(page: Page, stack: 
 
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+    page.goto("/account")
     expect(page.get_by_role("heading", name="Your account")).to_be_visible()
     expect(page.get_by_text(email).first).to_be_visible()
     expect(page.get_by_text("verified", exact=True)).to_be_visible()
@@ -116,7 +118,7 @@ def test_forgot_and_reset_the_password_through_the_pages(page: Page, stack: Stac
     expect(page.get_by_text("Your password has been changed")).to_be_visible()
 
     sign_in(page, email, NEW_PASSWORD)
-    expect(page.get_by_role("heading", name="Your account")).to_be_visible()
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
 
 
 def test_pages_fit_a_320_pixel_screen_and_have_no_csp_violations(

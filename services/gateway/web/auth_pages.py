@@ -29,12 +29,13 @@ LINK_PROBLEMS = {
 
 
 def safe_next(target: str | None) -> str:
-    """A same-site path to go back to after signing in (anything else goes to the account)."""
+    """A same-site path to go back to after signing in (anything else goes to the dashboard,
+    the candidate's next step)."""
     if not target:
-        return url_for("web.account")
+        return url_for("web.dashboard")
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return url_for("web.account")
+        return url_for("web.dashboard")
     return target
 
 

@@ -48,7 +48,7 @@ def test_signin_never_redirects_off_site(browser: FlaskClient) -> None:
             "csrf_token": csrf_token(page),
         },
     )
-    assert response.headers["Location"] == "/account"
+    assert response.headers["Location"] == "/dashboard"
 
 
 def test_signin_without_a_csrf_token_is_refused(
