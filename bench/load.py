@@ -296,7 +296,17 @@ def one_run(
     base_args = ["-t", str(conns), "-c", str(conns), "-s", script, base, "--", str(plan)]
 
     write_plan(plan, slot_list, conns, submit=False)
+    profilers = start_profilers(stack, args, run)
+    cpu_before = stack.cpu()
     saves = wrk([*base_args, "1", "0", "0", "0"], args.duration)
+    cpu_after = stack.cpu()
+    finish_profilers(profilers)
+    cpu_ms = {
+        f"CPU ms/save {name}": 1000
+        * (cpu_after[name] - cpu_before[name])
+        / max(saves.ok("save"), 1)
+        for name in ("nginx", "gateway", "quiz", "auth", "redis")
+    }
     record(slots, saves)
     write_plan(plan, slot_list, conns, submit=True)
     weights = [str(MIX[k]) for k in ("save", "read", "study", "submit")]
@@ -314,6 +324,8 @@ def one_run(
         "save p95 ms": saves.percentile("save", 95),
         "save p99 ms": saves.percentile("save", 99),
         "save errors": saves.failed("save") + saves.socket_errors,
+        **cpu_ms,
+        "CPU ms/save all": sum(cpu_ms.values()),
         "mix req/s": mix.requests / mix.duration_s if mix.duration_s else 0.0,
         "mix saves/s": mix.rate("save"),
         "mix save p99 ms": mix.percentile("save", 99),
@@ -333,6 +345,68 @@ def one_run(
         "peak RSS MiB": memory.peak_kb / 1024,
     }
     return figures
+
+
+def start_profilers(
+    stack: BenchStack, args: argparse.Namespace, run: int
+) -> list[tuple[str, Path, subprocess.Popen[bytes]]]:
+    """With --profile, py-spy on every gunicorn worker of the gateway and quiz during the saves
+    of the first run (collapsed stacks, one file per worker)."""
+    if not args.profile or run != 1:
+        return []
+    out_dir = Path(args.profile)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    started = []
+    for service in ("gateway", "quiz", "content", "auth"):
+        master, *workers = stack.pids(service)
+        for pid in workers or [master]:
+            out = out_dir / f"{service}-{pid}.txt"
+            command = [str(Path(sys.executable).parent / "py-spy"), "record", "--format", "raw",
+                       "--rate", "200", "--duration", f"{max(1, int(args.duration) - 2)}",
+                       "--output", str(out), "--pid", str(pid)]  # fmt: skip
+            process = subprocess.Popen(
+                command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
+            started.append((service, out, process))
+    return started
+
+
+def finish_profilers(profilers: list[tuple[str, Path, subprocess.Popen[bytes]]]) -> None:
+    """Wait for py-spy and print the busiest frames of each service (share of its samples)."""
+    per_service: dict[str, list[Path]] = defaultdict(list)
+    for service, out, process in profilers:
+        process.wait()
+        per_service[service].append(out)
+    for service, outs in per_service.items():
+        print(f"\nprofile of {service} (py-spy, saves scenario):")
+        print("\n".join(top_frames(outs)))
+
+
+def top_frames(outs: list[Path], limit: int = 25) -> list[str]:
+    """Inclusive share of samples per frame, from py-spy's collapsed stacks; frames of the
+    standard library's thread plumbing and gunicorn's loop, which hold every sample, are left
+    out so the list starts where the request's work does."""
+    total = 0
+    inclusive: dict[str, int] = defaultdict(int)
+    for out in outs:
+        if not out.exists():
+            continue
+        for line in out.read_text().splitlines():
+            stack_text, _, count_text = line.rpartition(" ")
+            count = int(count_text)
+            total += count
+            for frame in set(stack_text.split(";")):
+                inclusive[frame] += count
+    ranked = sorted(inclusive.items(), key=lambda item: -item[1])
+    boring = ("threading.py", "gunicorn/workers", "concurrent/futures", "(gunicorn/")
+    lines = []
+    for frame, count in ranked:
+        if any(word in frame for word in boring):
+            continue
+        lines.append(f"  {100 * count / max(total, 1):5.1f} %  {frame}")
+        if len(lines) >= limit:
+            break
+    return lines
 
 
 def table(rows: dict[str, dict[str, float]]) -> str:
@@ -402,6 +476,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--questions", type=int, default=10, help="questions per interview")
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--duration", type=float, default=20.0, help="seconds per scenario")
+    parser.add_argument(
+        "--profile",
+        metavar="DIR",
+        help="py-spy the gateway and services during the first saves (py-spy "
+        "must be installed in the virtual env)",
+    )
     parser.add_argument("--keep-logs", metavar="DIR", help="copy the processes' logs here")
     args = parser.parse_args(argv)  # fmt: skip
     if args.candidates < args.connections:

@@ -102,6 +102,26 @@ class MemorySampler:
             self._stop.wait(self.interval_s)
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(group: int) -> float:
+    """CPU time (user + system) used so far by process group `group`, including its children
+    that have exited (gunicorn workers recycled by --max-requests)."""
+    total = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = Path(entry.path, "stat").read_text()
+            fields = stat[stat.rindex(")") + 2 :].split()
+            if int(fields[2]) == group:
+                total += sum(int(x) for x in fields[11:15])  # utime stime cutime cstime
+        except (OSError, ValueError, IndexError):
+            continue
+    return total / CLOCK_TICKS
+
+
 def rss_by_pid(groups: set[int]) -> dict[int, tuple[str, int]]:
     """(command name, VmRSS in kB) of each live process whose process group is in `groups`."""
     found: dict[int, tuple[str, int]] = {}
@@ -183,6 +203,14 @@ class BenchStack:
             if p.popen is not None and name not in ("hello", "hello_nginx")
         ]
         return MemorySampler(groups)
+
+    def cpu(self) -> dict[str, float]:
+        """CPU seconds used so far by each platform process (and its children)."""
+        return {
+            name: cpu_seconds(p.popen.pid)
+            for name, p in self.processes.items()
+            if p.popen is not None and name not in ("hello", "hello_nginx")
+        }
 
     def pids(self, name: str) -> list[int]:
         """The pids of process `name` and its children (gunicorn's master and workers)."""
