@@ -12,6 +12,7 @@ from .errors import register_error_handlers
 from .request_guard import init_request_guard
 from .request_log import init_request_logging
 from .settings import load_config
+from .sqlite_pragmas import tune_sqlite_connections
 
 
 def create_base_app(
@@ -42,4 +43,6 @@ def create_base_app(
     # After the request id is assigned (so refusals carry it), before any service's own hooks.
     init_request_guard(app)
     register_error_handlers(app, db)
+    if db is not None:
+        tune_sqlite_connections()
     return app

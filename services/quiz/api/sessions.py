@@ -75,11 +75,11 @@ def get_session(session_id: str) -> dict[str, Any]:
 def put_answer(data: dict[str, Any], session_id: str, position: int) -> dict[str, Any]:
     """Save one answer (idempotent); 409 after the deadline plus grace or after submitting."""
     now = clock.now()
-    question = sessions.save_answer(
+    saved = sessions.save_answer(
         session_id, current_principal().sub, position, data["answer"], now, _rules()
     )
-    values = {"position": position, "answer": question.answer, "saved_at": question.saved_at}
-    return with_clock(values, question.session.deadline, now)
+    values = {"position": saved.position, "answer": saved.answer, "saved_at": saved.saved_at}
+    return with_clock(values, saved.deadline, now)
 
 
 @blp.post("/sessions/<session_id>/submit")
