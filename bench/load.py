@@ -185,10 +185,30 @@ def answer_values(question: dict[str, Any]) -> list[str]:
     return ['"bench SEQ"']
 
 
-def prepare(base: str, candidates: int, questions: int, tag: str) -> list[Slot]:
-    """Sign up the candidates and start their interviews; every question becomes a slot."""
+def sign_up_all(base: str, candidates: int) -> list[str]:
+    """Sign up every candidate (once per store: hashing passwords is slow on purpose)."""
+    tag = f"{os.getpid()}-{secrets.token_hex(2)}"
     with ThreadPoolExecutor(max_workers=4) as pool:
-        tokens = list(pool.map(lambda n: sign_up(base, n, tag), range(candidates)))
+        return list(pool.map(lambda n: sign_up(base, n, tag), range(candidates)))
+
+
+def submit_all(base: str, sessions: set[str], token_of: dict[str, str]) -> None:
+    """Submit every session of a run (a candidate has one running interview at a time)."""
+
+    def submit(session_id: str) -> None:
+        requests.post(
+            f"{base}/api/quiz/sessions/{session_id}/submit",
+            headers={"Authorization": f"Bearer {token_of[session_id]}"},
+            timeout=60,
+        ).raise_for_status()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(submit, sessions))
+
+
+def prepare(base: str, tokens: list[str], questions: int) -> list[Slot]:
+    """Start an interview for every candidate; every question becomes a slot."""
+    with ThreadPoolExecutor(max_workers=4) as pool:
         sessions = list(pool.map(lambda t: start_interview(base, t, questions), tokens))
     slots = []
     for token, session in zip(tokens, sessions, strict=True):
@@ -281,14 +301,14 @@ def _is_bench_value(value: Any, slot: Slot) -> bool:
 
 
 def one_run(
-    stack: BenchStack, args: argparse.Namespace, run: int, memory: MemorySampler
+    stack: BenchStack, args: argparse.Namespace, run: int, memory: MemorySampler, tokens: list[str]
 ) -> dict[str, float]:
-    """Prepare, drive the four scenarios, read back; the run's figures."""
+    """Start interviews, drive the four scenarios, read back, submit; the run's figures."""
     base = stack.base_url
     started = time.monotonic()
-    slot_list = prepare(base, args.candidates, args.questions, f"{os.getpid()}-{run}")
+    slot_list = prepare(base, tokens, args.questions)
     slots = {slot.id: slot for slot in slot_list}
-    print(f"  run {run}: {args.candidates} candidates, {len(slot_list)} questions ready in "
+    print(f"  run {run}: {len(tokens)} interviews, {len(slot_list)} questions ready in "
           f"{time.monotonic() - started:.0f} s", flush=True)  # fmt: skip
     conns = args.connections
     plan = stack.workdir / f"plan-{run}.tsv"
@@ -316,6 +336,7 @@ def one_run(
     study = wrk([*paths, base, "--", *STUDY_PATHS], args.duration)
     hello = wrk([*paths, stack.hello_url, "--", "/hello"], args.duration)
     checked, lost, torn = read_back(base, slot_list)
+    submit_all(base, {slot.session for slot in slot_list}, {s.session: s.token for s in slot_list})
     hello_rps = hello.requests / hello.duration_s if hello.duration_s else 0.0
     study_rps = study.requests / study.duration_s if study.duration_s else 0.0
     figures = {
@@ -439,15 +460,20 @@ def growth_lines(memory: MemorySampler) -> list[str]:
 def bench_store(store: str, args: argparse.Namespace) -> dict[str, float]:
     """Boot the platform on `store`, run `args.runs` times, print each run; the medians."""
     with tempfile.TemporaryDirectory(prefix=f"fi-bench-{store}-") as tmp:
-        stack = BenchStack(Path(tmp), store, {})
+        Path(tmp).chmod(0o755)
+        stack = BenchStack(Path(tmp), store, {"GUNICORN_WORKERS": str(args.workers)})
         print(f"== {store}: starting the platform under {tmp}", flush=True)
         try:
             stack.boot()
+            started = time.monotonic()
+            tokens = sign_up_all(stack.base_url, args.candidates)
+            print(f"  {args.candidates} candidates signed up in "
+                  f"{time.monotonic() - started:.0f} s", flush=True)  # fmt: skip
             memory = stack.memory()
             memory.start()
             runs: dict[str, dict[str, float]] = {}
             for run in range(1, args.runs + 1):
-                runs[f"run {run}"] = one_run(stack, args, run, memory)
+                runs[f"run {run}"] = one_run(stack, args, run, memory, tokens)
                 print(f"  run {run}: {runs[f'run {run}']['saves/s']:.0f} saves/s", flush=True)
             memory.stop()
             if args.keep_logs:
@@ -475,6 +501,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--candidates", type=int, default=100)
     parser.add_argument("--questions", type=int, default=10, help="questions per interview")
     parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("GUNICORN_WORKERS", 1)),
+        help="gunicorn workers per service (make run's default: 1)",
+    )
     parser.add_argument("--duration", type=float, default=20.0, help="seconds per scenario")
     parser.add_argument(
         "--profile",
