@@ -91,8 +91,8 @@ end
 function request()
   sent = (sent or 0) + 1
   local kind = choose_kind()
-  -- Every session this thread is to submit goes after its fifth request, whatever the draw.
-  if weights[4] > weights[3] and sent >= 5 and #to_submit > 0 then kind = "submit" end
+  -- Every session this thread is to submit goes with its second request, whatever the draw.
+  if weights[4] > weights[3] and sent >= 2 and #to_submit > 0 then kind = "submit" end
   if kind == "submit" then
     local s = table.remove(to_submit)
     if s == nil then kind = "save" else
