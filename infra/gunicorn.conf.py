@@ -29,9 +29,12 @@ keepalive = _int("GUNICORN_KEEPALIVE", 75)
 # like a hung worker.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 # Recycle workers now and then so a slow leak never grows unbounded; jitter avoids all workers
-# restarting at once.
-max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
-max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 200)
+# restarting at once. Not too often: a recycled worker imports the app again, and while it does
+# (a second or more) a service with one worker answers nothing. At 2,000 requests a busy quiz
+# worker restarted every 15 s under the load bench and its p99 became those restarts (see
+# docs/performance.md); memory stays flat well beyond 50,000 requests.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 50000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 5000)
 # As long a request line as nginx accepts (its 8k header buffers): longer ones get nginx's
 # problem+json 414, shorter ones reach the app (its 422s), never gunicorn's HTML 414.
 limit_request_line = 8190

@@ -16,6 +16,7 @@ connections to NGINX_UPSTREAM, looked up once) unless NGINX_RESOLVER is given, i
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import subprocess
@@ -53,6 +54,11 @@ DEFAULTS: dict[str, str] = {
     "NGINX_CONN_PER_ADDRESS": "50",
     "NGINX_ACCESS_LOG": "/dev/stdout",
 }
+# Rendered by root (make run or the tests as root), nginx would run its workers as `nobody`, who
+# cannot enter the private directories the runtime files live in (the study cache writes there).
+# Such a local nginx keeps its workers as the renderer; compose and Kubernetes run nginx
+# unprivileged from the templates themselves, without this line.
+ROOT_WORKERS = "user root;\n"
 RUNTIME_SUBDIRS = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi", "logs")
 
 
@@ -116,6 +122,8 @@ def render(out_dir: Path, overrides: Mapping[str, str] | None = None, tls: bool 
     outputs[UPSTREAM_TEMPLATES[bool(values.get("NGINX_RESOLVER"))]] = UPSTREAM_CONF
     for name, output in outputs.items():
         text = render_text((TEMPLATE_DIR / name).read_text(), values)
+        if output == "nginx.conf" and os.geteuid() == 0:
+            text = ROOT_WORKERS + text
         (out_dir / output).write_text(text)
     return out_dir / "nginx.conf"
 

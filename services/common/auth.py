@@ -197,6 +197,57 @@ def jti_is_revoked(claims: Mapping[str, Any]) -> bool:
     return revocation_list(app).is_revoked(claims.get("jti"))
 
 
+class VerifiedTokens:
+    """Claims of tokens already verified in this process, each kept until its `exp`.
+
+    A candidate's browser sends the same access token with every autosave; checking its
+    signature and claims again gives the same answer until it expires, so each distinct token is
+    verified once per process. Bounded: past `max_entries` the whole map starts afresh.
+    Revocation is not part of this: it is still looked up on every request.
+    """
+
+    def __init__(self, max_entries: int = 2048) -> None:
+        self.max_entries = max_entries
+        self._claims: dict[tuple[str, str | None, bool], dict[str, Any]] = {}
+
+    def get(self, key: tuple[str, str | None, bool]) -> dict[str, Any] | None:
+        """A copy of the claims verified for `key`, unless absent or expired by now."""
+        claims = self._claims.get(key)
+        if claims is None:
+            return None
+        if time.time() >= float(claims.get("exp") or 0):
+            self._claims.pop(key, None)
+            return None
+        return dict(claims)
+
+    def put(self, key: tuple[str, str | None, bool], claims: Mapping[str, Any]) -> None:
+        """Remember verified claims (a copy)."""
+        if len(self._claims) >= self.max_entries:
+            self._claims.clear()
+        self._claims[key] = dict(claims)
+
+
+class CachingJWTManager(JWTManager):
+    """flask-jwt-extended's manager, verifying each distinct token once (see `VerifiedTokens`).
+
+    Whatever fails verification (bad signature, unknown key, expired, wrong issuer or audience,
+    missing claims, CSRF mismatch) raises as before and is never remembered."""
+
+    def __init__(self, app: Flask, verified: VerifiedTokens) -> None:
+        self.verified = verified
+        super().__init__(app)
+
+    def _decode_jwt_from_config(
+        self, encoded_token: str, csrf_value: str | None = None, allow_expired: bool = False
+    ) -> dict[str, Any]:
+        key = (encoded_token, csrf_value, allow_expired)
+        claims = self.verified.get(key)
+        if claims is None:
+            claims = dict(super()._decode_jwt_from_config(encoded_token, csrf_value, allow_expired))
+            self.verified.put(key, claims)
+        return claims
+
+
 def init_token_verification(
     app: Flask, keys: KeySet | None = None, is_revoked: RevocationPolicy = jti_is_revoked
 ) -> JWTManager:
@@ -211,7 +262,7 @@ def init_token_verification(
             min_refetch_s=float(app.config.get("AUTH_JWKS_MIN_REFETCH_S", 30)),
         )
     app.extensions["jwks"] = keys
-    manager = JWTManager(app)
+    manager = CachingJWTManager(app, VerifiedTokens())
 
     @manager.decode_key_loader
     def _decode_key(header: dict[str, Any], claims: dict[str, Any]) -> Any:

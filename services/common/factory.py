@@ -13,6 +13,7 @@ from .metrics import init_metrics
 from .request_guard import init_request_guard
 from .request_log import init_request_logging
 from .settings import load_config, trusted_proxy_count
+from .sqlite_pragmas import tune_sqlite_connections
 from .timeouts import apply_database_timeouts
 
 
@@ -47,4 +48,6 @@ def create_base_app(
     # After the request id is assigned (so refusals carry it), before any service's own hooks.
     init_request_guard(app)
     register_error_handlers(app, db)
+    if db is not None:
+        tune_sqlite_connections()
     return app

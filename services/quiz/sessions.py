@@ -188,29 +188,65 @@ def access_session(session_id: str, user_sub: str, now: dt.datetime, rules: Rule
     return session
 
 
+@dataclass(frozen=True)
+class SavedAnswer:
+    """What an autosave stored, read before the commit (so answering needs no reload)."""
+
+    position: int
+    answer: Any
+    saved_at: dt.datetime
+    deadline: dt.datetime
+
+    @property
+    def server_now(self) -> dt.datetime:
+        """The clock of the response: the moment the answer was saved."""
+        return self.saved_at
+
+    @property
+    def remaining_s(self) -> float:
+        """Seconds left to answer (the session was active when the answer was saved)."""
+        return round(max(0.0, (self.deadline - self.saved_at).total_seconds()), 3)
+
+
 def save_answer(
     session_id: str, user_sub: str, position: int, answer: Any, now: dt.datetime, rules: Rules
-) -> SessionQuestion:
-    """Store (or replace) the answer at `position` with the time it was saved."""
-    session = access_session(session_id, user_sub, now, rules)
+) -> SavedAnswer:
+    """Store (or replace) the answer at `position` with the time it was saved.
+
+    The hot path of an interview: one locked read of the session row, one read of the single
+    question answered (not the whole snapshot), one update."""
     # Lock the session row: finalising takes the same lock, so this answer is either stored
     # before scoring reads the answers or refused (PostgreSQL; SQLite serialises writers).
     locked = db.session.scalars(
         sa.select(QuizSession)
-        .where(QuizSession.id == session.id)
+        .where(QuizSession.id == session_id)
         .with_for_update()
         .execution_options(populate_existing=True)
-    ).one()
+    ).one_or_none()
+    if locked is None or locked.user_sub != user_sub:
+        db.session.rollback()
+        raise NotFound("No such session.")
+    if overdue(locked, now, rules.grace_s):
+        # Still under the lock: this request closes the session, then refuses the answer.
+        finalise_session(locked.id, SessionStatus.EXPIRED, now, FinalisedBy.ACCESS)
+        raise DeadlinePassed("The time is up; the answer was not saved.")
     try:
         check_accepting(locked, now, rules.grace_s)
-        question = question_at(locked, position)
+        question = db.session.scalars(
+            sa.select(SessionQuestion).where(
+                SessionQuestion.session_id == locked.id, SessionQuestion.position == position
+            )
+        ).one_or_none()
+        if question is None:
+            raise NotFound(f"The session has no question {position}.")
         question.answer = check_answer(question, answer)
     except Exception:
         db.session.rollback()
         raise
     question.saved_at = now
+    saved = SavedAnswer(position, question.answer, now, locked.deadline)
     db.session.commit()
-    return question
+    return saved
 
 
 def check_accepting(session: QuizSession, now: dt.datetime, grace_s: float) -> None:

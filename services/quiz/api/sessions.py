@@ -72,13 +72,13 @@ def get_session(session_id: str) -> Clocked:
 @require_auth
 @bp.arguments(AnswerSchema)
 @bp.response(200, SavedAnswerSchema)
-def put_answer(data: dict[str, Any], session_id: str, position: int) -> Clocked:
+def put_answer(data: dict[str, Any], session_id: str, position: int) -> sessions.SavedAnswer:
     """Save one answer (idempotent); 409 after the deadline plus grace or after submitting."""
     now = clock.now()
-    question = sessions.save_answer(
+    saved = sessions.save_answer(
         session_id, current_principal().sub, position, data["answer"], now, _rules()
     )
-    return Clocked(question, question.session, now)
+    return saved
 
 
 @bp.post("/sessions/<session_id>/submit")
