@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import os
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -26,6 +25,12 @@ from pathlib import Path
 
 import requests
 from flask import Flask, jsonify
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:  # run as a script: the project's packages live at the root
+    sys.path.insert(0, str(REPO))
+
+from infra.devstack.net import free_ports  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 PATH = "/api/content/ping"
@@ -44,13 +49,6 @@ def upstream_app() -> Flask:
         return jsonify(status="ok")
 
     return app
-
-
-def free_port() -> int:
-    """A port that was free a moment ago."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @contextmanager
@@ -176,7 +174,7 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    upstream_port, gateway_port = free_port(), free_port()
+    upstream_port, gateway_port = free_ports(2)
     sizing = (args.workers, args.threads)
     with gunicorn("bench.gateway_passthrough:upstream_app()", upstream_port, {}, *sizing) as up:
         env = {"GATEWAY_CONTENT_URL": up, "LOG_LEVEL": args.log_level, "APP_ENV": "development"}

@@ -24,7 +24,7 @@ import psycopg
 
 from infra.devstack import processes as procdefs
 from infra.devstack.environment import Topology, generate_secrets, platform_env, sqlite_urls
-from infra.devstack.net import free_port, http_status, port_in_use
+from infra.devstack.net import free_ports, http_status, port_in_use
 from infra.devstack.procs import ManagedProcess, run_once, wait_until
 from infra.nginx.render import render
 
@@ -156,7 +156,7 @@ class BenchStack:
         for directory in (self.var_dir, self.log_dir):
             directory.mkdir(parents=True, exist_ok=True)
         names = ("nginx", "gateway", "auth", "content", "quiz", "redis", "hello", "hello_nginx")
-        self.topology = Topology(ports={name: free_port() for name in names})
+        self.topology = Topology(ports=dict(zip(names, free_ports(len(names)), strict=True)))
         self.base_url = self.topology.url("nginx")
         self.hello_url = self.topology.url("hello_nginx")
         self.redis_url = f"redis://127.0.0.1:{self.topology.ports['redis']}/0"

@@ -15,6 +15,22 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def free_ports(count: int) -> list[int]:
+    """`count` distinct free TCP ports on 127.0.0.1: every socket is held open until all are
+    chosen, so the system cannot hand the same port out twice (as calling `free_port` in a loop
+    can, and then two services of one stack fight over it)."""
+    with contextlib.ExitStack() as held:
+        socks = [
+            held.enter_context(
+                contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM))
+            )
+            for _ in range(count)
+        ]
+        for sock in socks:
+            sock.bind(("127.0.0.1", 0))
+        return [int(sock.getsockname()[1]) for sock in socks]
+
+
 def port_in_use(port: int, host: str = "127.0.0.1") -> bool:
     """True when something accepts connections on `host:port`."""
     with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:

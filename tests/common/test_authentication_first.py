@@ -48,7 +48,7 @@ PUBLIC: dict[str, set[tuple[str, str]]] = {
 }
 # The gateway checks no token itself: `/api/...` is forwarded to the service that does, and
 # the web pages keep their sign-in in a session cookie (they redirect to /signin instead).
-GATEWAY_BLUEPRINTS = {"pages", "proxy", "web"}
+GATEWAY_BLUEPRINTS = {"pages", "proxy", "web", "metrics"}  # /metrics: own port only
 BAD_REQUESTS = {
     "malformed JSON": ("", b'{"email": '),
     "wrong JSON type": ("", b'["not", "an", "object"]'),

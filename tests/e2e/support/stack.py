@@ -18,7 +18,7 @@ import requests
 
 from infra.devstack import processes as procdefs
 from infra.devstack.environment import Topology, generate_secrets, platform_env
-from infra.devstack.net import free_port, http_status, port_in_use
+from infra.devstack.net import free_ports, http_status, port_in_use
 from infra.devstack.procs import ManagedProcess, ProcessFailed, run_once, wait_until
 from infra.nginx.render import render
 
@@ -54,7 +54,7 @@ class Stack:
         self.var_dir.mkdir(parents=True, exist_ok=True)
         self.log_dir.mkdir(parents=True, exist_ok=True)
         names = ("nginx", "gateway", "auth", "content", "quiz", "redis", "oidc", "smtp")
-        ports = {name: free_port() for name in names}
+        ports = dict(zip(names, free_ports(len(names)), strict=True))
         self.topology = Topology(ports=ports)
         self.base_url = self.topology.url("nginx")
         self.oidc_url = self.topology.url("oidc")
