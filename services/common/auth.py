@@ -231,10 +231,13 @@ class CachingJWTManager(JWTManager):
     """flask-jwt-extended's manager, verifying each distinct token once (see `VerifiedTokens`).
 
     Whatever fails verification (bad signature, unknown key, expired, wrong issuer or audience,
-    missing claims, CSRF mismatch) raises as before and is never remembered."""
+    missing claims, CSRF mismatch) raises as before and is never remembered. A remembered token
+    is still refused once the key that signed it is retired: its `kid` is looked up in the key
+    set (a dictionary lookup) on every use."""
 
-    def __init__(self, app: Flask, verified: VerifiedTokens) -> None:
+    def __init__(self, app: Flask, verified: VerifiedTokens, keys: Any) -> None:
         self.verified = verified
+        self.keys = keys
         super().__init__(app)
 
     def _decode_jwt_from_config(
@@ -242,10 +245,18 @@ class CachingJWTManager(JWTManager):
     ) -> dict[str, Any]:
         key = (encoded_token, csrf_value, allow_expired)
         claims = self.verified.get(key)
-        if claims is None:
-            claims = dict(super()._decode_jwt_from_config(encoded_token, csrf_value, allow_expired))
-            self.verified.put(key, claims)
+        if claims is not None and self._key_still_trusted(encoded_token):
+            return claims
+        claims = dict(super()._decode_jwt_from_config(encoded_token, csrf_value, allow_expired))
+        self.verified.put(key, claims)
         return claims
+
+    def _key_still_trusted(self, encoded_token: str) -> bool:
+        try:
+            self.keys.key_for(jwt.get_unverified_header(encoded_token).get("kid"))
+        except jwt.InvalidTokenError:
+            return False
+        return True
 
 
 def init_token_verification(
@@ -262,7 +273,7 @@ def init_token_verification(
             min_refetch_s=float(app.config.get("AUTH_JWKS_MIN_REFETCH_S", 30)),
         )
     app.extensions["jwks"] = keys
-    manager = CachingJWTManager(app, VerifiedTokens())
+    manager = CachingJWTManager(app, VerifiedTokens(), keys)
 
     @manager.decode_key_loader
     def _decode_key(header: dict[str, Any], claims: dict[str, Any]) -> Any:

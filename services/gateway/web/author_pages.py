@@ -20,6 +20,10 @@ from .result_pages import VERDICTS, key_points
 from .study_pages import page_number
 from .study_pages import topics as content_topics
 
+# Each item carries a prompt, an answer, a model answer and its key points: a few per page keep
+# the page light (every page's HTML stays under 60 KB).
+REVIEWS_PER_PAGE = 8
+
 PER_PAGE = 25
 
 
@@ -203,14 +207,19 @@ def review_queue() -> Response | str:
     """Explain answers waiting for a reviewer, oldest first, answer beside the key points."""
     if author_or_403() is None:
         return sign_in_first()
-    reply = check_service(call("quiz", "GET", "/api/quiz/reviews"))
+    page = page_number()
+    params = {"page": page, "per_page": REVIEWS_PER_PAGE}
+    reply = check_service(call("quiz", "GET", "/api/quiz/reviews", params=params))
     body = reply.body if reply.ok else None
     items = (
         body.get("items", []) if isinstance(body, dict) else body if isinstance(body, list) else []
     )
+    total = int(body.get("total", len(items))) if isinstance(body, dict) else len(items)
     return render_template(
         "web/author_reviews.html",
         items=items,
+        page=page,
+        pages=max(1, -(-total // REVIEWS_PER_PAGE)),
         points={i: key_points(item) for i, item in enumerate(items)},
         verdicts=VERDICTS,
         form=ButtonForm(formdata=None),

@@ -177,6 +177,8 @@ class Stack:
             # The suite signs up dozens of users from one loopback address (the browser cannot
             # pick another); the per-address limit itself is tested against the auth app.
             "AUTH_REGISTER_LIMIT_IP": "500 per hour",
+            # The browser tests sign in through the pages, all from loopback.
+            "AUTH_LOGIN_LIMIT_IP": "300 per minute;3000 per hour",
             **self.extra_env,
         }
         wired = platform_env(
