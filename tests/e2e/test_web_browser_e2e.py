@@ -7,8 +7,10 @@ leaves screenshots in var/screenshots/ (git-ignored) for a person to look at.
 from __future__ import annotations
 
 import re
+import secrets
 
 import pytest
+import requests
 from playwright.sync_api import Browser, Page, expect
 
 from .support.browser import new_email, shot, sign_in
@@ -138,3 +140,24 @@ def test_pages_fit_a_320_pixel_screen_and_have_no_csp_violations(
         assert not [text for text in console if "Content Security Policy" in text], console
     finally:
         context.close()
+
+
+def test_sign_in_with_google_through_the_pages(page: Page, stack: Stack) -> None:
+    """The sign-in page's Google button, the provider's own page (the local OpenID Connect
+    provider), back through our callback, and the candidate is signed in."""
+    sub = f"web-google-{secrets.token_hex(4)}"
+    requests.put(
+        f"{stack.oidc_url}/users/{sub}",
+        json={"email": f"{sub}@gmail.test", "email_verified": True, "name": "Grace Google"},
+        timeout=10,
+    ).raise_for_status()
+    page.goto("/signin")
+    page.get_by_role("link", name=re.compile("Sign in with Google")).click()
+    page.locator('input[name="sub"]').fill(sub)  # the provider's page: who signs in
+    page.locator('form[method="post"] [type="submit"]').first.click()
+    expect(page).to_have_url(re.compile(r"^http://127\.0\.0\.1:\d+/"))
+    page.goto("/dashboard")
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+    page.goto("/account")
+    expect(page.get_by_text(f"{sub}@gmail.test").first).to_be_visible()
+    shot(page, "google-signed-in")
