@@ -1,5 +1,5 @@
-"""`infra.backup`: back up, wipe, restore, and the candidate's history is back (SQLite and
-PostgreSQL)."""
+"""`infra.backup`: back up, wipe, restore, and the candidate's history and report are back
+(SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -60,6 +60,9 @@ def test_backup_wipe_restore_brings_the_history_back(
             assert saved.status_code == 200
         assert candidate.submit(sid).status_code == 200
         result = candidate.get(f"/sessions/{sid}/result").get_json()
+        # The report row (requested with the finalisation; no worker runs here) is backed up too.
+        report = candidate.get(f"/sessions/{sid}/report").get_json()
+        assert report["status"] == "pending"
         before = history(candidate)
         assert [item["id"] for item in before] == [sid]
 
@@ -82,6 +85,7 @@ def test_backup_wipe_restore_brings_the_history_back(
         assert [q["answer"] for q in again["questions"]] == [
             q["answer"] for q in result["questions"]
         ]
+        assert candidate.get(f"/sessions/{sid}/report").get_json() == report
 
 
 def test_restore_refuses_a_backup_of_the_other_kind(
