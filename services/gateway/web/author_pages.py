@@ -16,7 +16,7 @@ from .failures import check_service
 from .forms import TYPES, AuthorSearchForm, ButtonForm, ImportForm, QuestionForm
 from .guards import author_or_403, sign_in_first
 from .question_form import from_source, place_errors, to_source
-from .result_pages import VERDICTS, key_points
+from .result_pages import VERDICTS, key_points, verdicts_from_form
 from .study_pages import page_number
 from .study_pages import topics as content_topics
 
@@ -232,13 +232,9 @@ def grade_answer(session_id: str, position: int) -> Response:
     """A reviewer's verdict per key point; it overrides the candidate's own."""
     if author_or_403() is None:
         return sign_in_first()
-    points = []
-    for index, point in enumerate(request.form.getlist("point")):
-        verdict = request.form.get(f"verdict-{index}", "")
-        if verdict not in VERDICTS:
-            flash(f"Choose covered, partly or missed for “{point}”.", "error")
-            return redirect(url_for("web.review_queue"))
-        points.append({"point": point, "verdict": verdict})
+    points = verdicts_from_form()
+    if points is None:
+        return redirect(url_for("web.review_queue"))
     path = f"/api/quiz/reviews/{quote(session_id, safe='')}/{position}"
     reply = check_service(call("quiz", "PUT", path, json={"points": points}))
     if reply.ok:

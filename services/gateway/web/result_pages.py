@@ -26,6 +26,19 @@ REPORT_REFRESH_S = 3
 REPORT_MAX_REFRESHES = 40  # two minutes of waiting, then the page stops asking
 
 
+def verdicts_from_form() -> list[dict[str, str]] | None:
+    """The posted key-point verdicts (`point` fields, `verdict-<i>` radios) as the review API
+    takes them; None, with a message flashed, when a point has no valid verdict."""
+    points = []
+    for index, point in enumerate(request.form.getlist("point")):
+        verdict = request.form.get(f"verdict-{index}", "")
+        if verdict not in VERDICTS:
+            flash(f"Choose covered, partly or missed for “{point}”.", "error")
+            return None
+        points.append({"point": point, "verdict": verdict})
+    return points
+
+
 def key_points(question: dict[str, Any]) -> list[dict[str, Any]]:
     """The question's key points as `{point, suggestion, evidence, verdict}` (from the richer
     `key_points` list when the service sends it, else from `covered`/`missed`)."""
@@ -79,13 +92,9 @@ def self_review(session_id: str, position: int) -> Response:
     """The candidate's verdict on each key point of an explain answer."""
     if current_user() is None:
         return sign_in_first()
-    points = []
-    for index, point in enumerate(request.form.getlist("point")):
-        verdict = request.form.get(f"verdict-{index}", "")
-        if verdict not in VERDICTS:
-            flash(f"Choose covered, partly or missed for “{point}”.", "error")
-            return redirect(url_for("web.result", session_id=session_id, _anchor=f"q{position}"))
-        points.append({"point": point, "verdict": verdict})
+    points = verdicts_from_form()
+    if points is None:
+        return redirect(url_for("web.result", session_id=session_id, _anchor=f"q{position}"))
     reply = quiz_calls.review(session_id, position, points)
     if reply.ok:
         flash(f"Your review of question {position} is saved; the score is updated.", "success")
