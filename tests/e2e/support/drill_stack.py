@@ -2,8 +2,9 @@
 
 Differences from the e2e `Stack`: PostgreSQL is a cluster of its own (`PgCluster`, so the drill
 may restart it), redis-server keeps an append-only file as compose configures it, each web
-service runs two gunicorn workers (so one can be killed), and interviews may be short (so the
-sweep has overdue sessions to finalise within a drill).
+service runs two gunicorn workers (so one can be killed), interviews may be short (so the
+sweep has overdue sessions to finalise within a drill), and forgotten report builds are re-sent
+after seconds rather than minutes.
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ DRILL_ENV = {
     "QUIZ_MIN_TIME_LIMIT_S": "3",
     "QUIZ_GRACE_S": "1",
     "QUIZ_SWEEP_INTERVAL_S": "1",
+    # A build taken by a killed worker waits for the sweep's re-send (Redis itself re-delivers
+    # only after its one-hour visibility timeout): seconds here, so a drill sees it happen.
+    "QUIZ_REPORT_RESEND_AFTER_S": "5",
 }
 
 
