@@ -3,11 +3,12 @@
 Creates a throw-away PostgreSQL database, fills it with `--sessions` running interviews (ten
 questions over three topics, answered) spread over `--users` candidates, starts a stand-in for
 the content and auth services and a real `celery worker` with the default settings (prefork, one
-process per CPU), finalises every session at once from a thread pool, then waits until every
-report is `ready` and prints p50/p95/max of finalising → ready (`built_at - requested_at`, both
-stamped by the database rows), and the time of the first PDF download (the quiz app in process,
-WeasyPrint already imported, as in a gunicorn worker). Stops what it started and drops the
-database.
+process per CPU), waits until it answers a ping, finalises every session at once from a thread
+pool, then waits until every report is `ready` and prints p50/p95/max of finalising → ready
+(`built_at - requested_at`, both stamped by the database rows), the worker's CPU time per build
+(its main and pool processes, read from /proc: robust to other load on the machine), and the
+time of the first PDF download (the quiz app in process, WeasyPrint already imported, as in a
+gunicorn worker). Stops what it started and drops the database.
 
     .venv/bin/python bench/report_burst.py --sessions 200
 """
@@ -141,6 +142,37 @@ def seed(app: Flask, sessions: int, users: int) -> list[str]:
     return ids
 
 
+def wait_until_ready(app: Flask, worker: subprocess.Popen[bytes], timeout_s: float = 120) -> float:
+    """Seconds until the worker answers a ping (its pool is up and it consumes): the burst
+    measures builds by a running worker, not its start-up."""
+    celery = app.extensions["celery"]
+    started = time.monotonic()
+    while time.monotonic() - started < timeout_s:
+        if worker.poll() is not None:
+            raise SystemExit(f"the worker exited with {worker.returncode}")
+        if celery.control.ping(timeout=0.5):
+            return time.monotonic() - started
+    raise SystemExit(f"the worker did not answer a ping within {timeout_s:.0f} s")
+
+
+def tree_cpu_s(pid: int) -> float | None:
+    """CPU seconds (user + system) used so far by process `pid` and its live children (the
+    worker's pool), or None without /proc."""
+    proc = Path("/proc")
+    if not (proc / str(pid) / "stat").exists():
+        return None
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in proc.glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # exited meanwhile
+        if stat.parent.name == str(pid) or fields[1] == str(pid):
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
@@ -202,8 +234,9 @@ def main() -> None:
                 stdout=handle,
                 stderr=subprocess.STDOUT,
             )
-        time.sleep(1)
+        boot_s = wait_until_ready(app, worker)
         load_before = os.getloadavg()
+        worker_cpu_before = tree_cpu_s(worker.pid)
 
         def finalise(session_id: str) -> None:
             with app.app_context():
@@ -226,6 +259,7 @@ def main() -> None:
             owners = [db.session.get(QuizSession, i).user_sub for i in ids[:2]]  # type: ignore[union-attr]
         all_ready_s = time.monotonic() - started
         load_after = os.getloadavg()
+        worker_cpu_after = tree_cpu_s(worker.pid)
         latencies = [(b - r).total_seconds() for r, b in rows if b is not None]
         client = app.test_client()
 
@@ -242,6 +276,7 @@ def main() -> None:
         # after reading the report page gets: the read starts the import in the background).
         first_pdf_s, _ = download(1)
 
+        print(f"worker started (answered a ping) in {boot_s:.1f} s, before the burst")
         print(f"sessions finalised at once: {len(ids)} ({args.users} candidates)")
         print(f"finalising all (16 threads): {finalise_s:.2f} s")
         print(f"reports ready: {len(latencies)}/{len(ids)}; all ready after {all_ready_s:.1f} s")
@@ -250,6 +285,12 @@ def main() -> None:
                 "finalise -> ready: "
                 f"p50 {statistics.median(latencies):.2f} s, "
                 f"p95 {percentile(latencies, 95):.2f} s, max {max(latencies):.2f} s"
+            )
+        if worker_cpu_before is not None and worker_cpu_after is not None and latencies:
+            used = worker_cpu_after - worker_cpu_before
+            print(
+                f"worker CPU (main + pool processes): {used:.2f} s, "
+                f"{used * 1000 / len(latencies):.1f} ms per build"
             )
         print(
             f"first PDF of a report: {first_pdf_s:.2f} s with the renderer loaded, "

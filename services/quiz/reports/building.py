@@ -22,6 +22,10 @@ SUGGESTIONS_PER_TOPIC = 3
 STRONG_AND_WEAK = 3
 
 
+# A question reduced to what scores need: (topic, points awarded or None, points).
+Scored = tuple[str, float | None, float]
+
+
 @dataclass(frozen=True)
 class PastSession:
     """An earlier finalised session of the same candidate, reduced to its scores."""
@@ -33,9 +37,27 @@ class PastSession:
     by_topic: dict[str, float]
 
 
+# The question columns a report reads (the answer keys, options and reviews stay unloaded).
+REPORTED_COLUMNS = (
+    SessionQuestion.position,
+    SessionQuestion.question_id,
+    SessionQuestion.topic,
+    SessionQuestion.type,
+    SessionQuestion.difficulty,
+    SessionQuestion.prompt,
+    SessionQuestion.points,
+    SessionQuestion.answer,
+    SessionQuestion.saved_at,
+    SessionQuestion.awarded,
+    SessionQuestion.source,
+    SessionQuestion.feedback,
+)
+
+
 def load_session(session_id: str) -> QuizSession | None:
     """The finalised session with its questions, or None (missing, or still running)."""
-    session = db.session.get(QuizSession, session_id, options=[selectinload(QuizSession.questions)])
+    questions = selectinload(QuizSession.questions).load_only(*REPORTED_COLUMNS)
+    session = db.session.get(QuizSession, session_id, options=[questions])
     if session is None or session.status not in FINAL_STATUSES:
         return None
     return session
@@ -179,7 +201,7 @@ def topic_rows(
 ) -> list[dict[str, Any]]:
     """Per topic: score, questions, mastery and the change since the last session on it."""
     rows = []
-    for topic, score, max_score, count in _topic_totals(questions):
+    for topic, score, max_score, count in _topic_totals(_scored(questions)):
         pct = levels.percent(score, max_score)
         previous = next((p.by_topic[topic] for p in history if topic in p.by_topic), None)
         rows.append(
@@ -227,11 +249,13 @@ def study_plan(
 
 
 def past_sessions(session: QuizSession) -> list[PastSession]:
-    """The candidate's earlier finalised sessions, newest first (at most HISTORY_LIMIT)."""
+    """The candidate's earlier finalised sessions, newest first (at most HISTORY_LIMIT).
+
+    Read as plain rows, sessions and then their questions' topics and points: only the
+    scores are needed, not the ORM objects with their answers and keys."""
     finalised_at = session.finalised_at or session.deadline
-    rows = db.session.scalars(
-        sa.select(QuizSession)
-        .options(selectinload(QuizSession.questions))  # one query for all their questions
+    rows = db.session.execute(
+        sa.select(QuizSession.id, QuizSession.title, QuizSession.finalised_at)
         .where(
             QuizSession.user_sub == session.user_sub,
             QuizSession.id != session.id,
@@ -241,14 +265,31 @@ def past_sessions(session: QuizSession) -> list[PastSession]:
         .order_by(QuizSession.finalised_at.desc())
         .limit(HISTORY_LIMIT)
     ).all()
-    return [_past(row) for row in rows]
+    if not rows:
+        return []
+    scored: dict[str, list[Scored]] = {row.id: [] for row in rows}
+    for session_id, topic, awarded, points in db.session.execute(
+        sa.select(
+            SessionQuestion.session_id,
+            SessionQuestion.topic,
+            SessionQuestion.awarded,
+            SessionQuestion.points,
+        ).where(SessionQuestion.session_id.in_(list(scored)))
+    ):
+        scored[session_id].append((topic, awarded, points))
+    return [_past(row.id, row.title, row.finalised_at, scored[row.id]) for row in rows]
 
 
 def progress(
     history: Sequence[PastSession], session: QuizSession, questions: Sequence[SessionQuestion]
 ) -> list[dict[str, Any]]:
     """Score over time, oldest first, ending with this session: overall and per topic."""
-    current = _past(session, questions)
+    current = _past(
+        session.id,
+        session.title,
+        session.finalised_at or session.deadline,
+        _scored(questions),
+    )
     return [
         {
             "session_id": p.session_id,
@@ -261,26 +302,36 @@ def progress(
     ]
 
 
-def _past(session: QuizSession, questions: Sequence[SessionQuestion] | None = None) -> PastSession:
-    chosen = list(session.questions) if questions is None else questions
-    totals = _topic_totals(chosen)
+def _past(
+    session_id: str,
+    title: str,
+    finalised_at: dt.datetime,
+    scored: Sequence[Scored],
+) -> PastSession:
+    """A session reduced to its scores, from its questions' (topic, awarded, points)."""
+    totals = _topic_totals(scored)
     score = sum(t[1] for t in totals)
     max_score = sum(t[2] for t in totals)
     return PastSession(
-        session_id=session.id,
-        title=session.title,
-        finalised_at=session.finalised_at or session.deadline,
+        session_id=session_id,
+        title=title,
+        finalised_at=finalised_at,
         percent=levels.percent(score, max_score),
         by_topic={t[0]: levels.percent(t[1], t[2]) for t in totals},
     )
 
 
-def _topic_totals(questions: Sequence[SessionQuestion]) -> list[tuple[str, float, float, int]]:
+def _scored(questions: Sequence[SessionQuestion]) -> list[Scored]:
+    return [(q.topic, q.awarded, q.points) for q in questions]
+
+
+def _topic_totals(scored: Sequence[Scored]) -> list[tuple[str, float, float, int]]:
+    """Per topic, in name order: (topic, score, max score, questions)."""
     totals: dict[str, list[float]] = {}
-    for q in questions:
-        entry = totals.setdefault(q.topic, [0.0, 0.0, 0.0])
-        entry[0] += q.awarded or 0.0
-        entry[1] += q.points
+    for topic, awarded, points in scored:
+        entry = totals.setdefault(topic, [0.0, 0.0, 0.0])
+        entry[0] += awarded or 0.0
+        entry[1] += points
         entry[2] += 1
     return [(t, round(s, 4), m, int(n)) for t, (s, m, n) in sorted(totals.items())]
 
