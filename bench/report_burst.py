@@ -155,22 +155,25 @@ def wait_until_ready(app: Flask, worker: subprocess.Popen[bytes], timeout_s: flo
     raise SystemExit(f"the worker did not answer a ping within {timeout_s:.0f} s")
 
 
-def tree_cpu_s(pid: int) -> float | None:
-    """CPU seconds (user + system) used so far by process `pid` and its live children (the
-    worker's pool), or None without /proc."""
+def worker_cpu_s(pid: int) -> tuple[float, float] | None:
+    """CPU seconds (user + system) used so far by the worker's main process `pid` and by its
+    live pool processes, or None without /proc."""
     proc = Path("/proc")
     if not (proc / str(pid) / "stat").exists():
         return None
     tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
+    main = pool = 0.0
     for stat in proc.glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
         except (OSError, IndexError):
             continue  # exited meanwhile
-        if stat.parent.name == str(pid) or fields[1] == str(pid):
-            total += (int(fields[11]) + int(fields[12])) / tick
-    return total
+        used = (int(fields[11]) + int(fields[12])) / tick
+        if stat.parent.name == str(pid):
+            main += used
+        elif fields[1] == str(pid):
+            pool += used
+    return main, pool
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -236,7 +239,7 @@ def main() -> None:
             )
         boot_s = wait_until_ready(app, worker)
         load_before = os.getloadavg()
-        worker_cpu_before = tree_cpu_s(worker.pid)
+        worker_cpu_before = worker_cpu_s(worker.pid)
 
         def finalise(session_id: str) -> None:
             with app.app_context():
@@ -259,7 +262,7 @@ def main() -> None:
             owners = [db.session.get(QuizSession, i).user_sub for i in ids[:2]]  # type: ignore[union-attr]
         all_ready_s = time.monotonic() - started
         load_after = os.getloadavg()
-        worker_cpu_after = tree_cpu_s(worker.pid)
+        worker_cpu_after = worker_cpu_s(worker.pid)
         latencies = [(b - r).total_seconds() for r, b in rows if b is not None]
         client = app.test_client()
 
@@ -287,10 +290,13 @@ def main() -> None:
                 f"p95 {percentile(latencies, 95):.2f} s, max {max(latencies):.2f} s"
             )
         if worker_cpu_before is not None and worker_cpu_after is not None and latencies:
-            used = worker_cpu_after - worker_cpu_before
+            main_s, pool_s = (
+                b - a for a, b in zip(worker_cpu_before, worker_cpu_after, strict=True)
+            )
             print(
-                f"worker CPU (main + pool processes): {used:.2f} s, "
-                f"{used * 1000 / len(latencies):.1f} ms per build"
+                f"worker CPU per build: {(main_s + pool_s) * 1000 / len(latencies):.1f} ms "
+                f"(pool processes {pool_s * 1000 / len(latencies):.1f} ms, "
+                f"main process {main_s * 1000 / len(latencies):.1f} ms)"
             )
         print(
             f"first PDF of a report: {first_pdf_s:.2f} s with the renderer loaded, "

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, lazyload
 
 from ..extensions import db
 from ..models import FINAL_STATUSES, QuizSession, SessionQuestion
@@ -55,9 +55,13 @@ REPORTED_COLUMNS = (
 
 
 def load_session(session_id: str) -> QuizSession | None:
-    """The finalised session with its questions, or None (missing, or still running)."""
-    questions = selectinload(QuizSession.questions).load_only(*REPORTED_COLUMNS)
-    session = db.session.get(QuizSession, session_id, options=[questions])
+    """The finalised session with its questions (one query), or None (missing, or still
+    running)."""
+    options = [
+        joinedload(QuizSession.questions).load_only(*REPORTED_COLUMNS),
+        lazyload(QuizSession.current_score),  # the report sums its questions itself
+    ]
+    session = db.session.get(QuizSession, session_id, options=options)
     if session is None or session.status not in FINAL_STATUSES:
         return None
     return session
@@ -251,10 +255,10 @@ def study_plan(
 def past_sessions(session: QuizSession) -> list[PastSession]:
     """The candidate's earlier finalised sessions, newest first (at most HISTORY_LIMIT).
 
-    Read as plain rows, sessions and then their questions' topics and points: only the
-    scores are needed, not the ORM objects with their answers and keys."""
+    One query of plain rows, each session's questions' topics and points: only the scores are
+    needed, not the ORM objects with their answers and keys."""
     finalised_at = session.finalised_at or session.deadline
-    rows = db.session.execute(
+    earlier = (
         sa.select(QuizSession.id, QuizSession.title, QuizSession.finalised_at)
         .where(
             QuizSession.user_sub == session.user_sub,
@@ -264,20 +268,29 @@ def past_sessions(session: QuizSession) -> list[PastSession]:
         )
         .order_by(QuizSession.finalised_at.desc())
         .limit(HISTORY_LIMIT)
-    ).all()
-    if not rows:
-        return []
-    scored: dict[str, list[Scored]] = {row.id: [] for row in rows}
-    for session_id, topic, awarded, points in db.session.execute(
+        .subquery()
+    )
+    rows = db.session.execute(
         sa.select(
-            SessionQuestion.session_id,
+            earlier.c.id,
+            earlier.c.title,
+            earlier.c.finalised_at,
             SessionQuestion.topic,
             SessionQuestion.awarded,
             SessionQuestion.points,
-        ).where(SessionQuestion.session_id.in_(list(scored)))
-    ):
-        scored[session_id].append((topic, awarded, points))
-    return [_past(row.id, row.title, row.finalised_at, scored[row.id]) for row in rows]
+        )
+        .join(SessionQuestion, SessionQuestion.session_id == earlier.c.id)
+        .order_by(earlier.c.finalised_at.desc(), earlier.c.id, SessionQuestion.position)
+    ).all()
+    sessions: dict[str, tuple[str, dt.datetime]] = {}
+    scored: dict[str, list[Scored]] = {}
+    for row in rows:
+        sessions.setdefault(row.id, (row.title, row.finalised_at))
+        scored.setdefault(row.id, []).append((row.topic, row.awarded, row.points))
+    return [
+        _past(session_id, title, finalised, scored[session_id])
+        for session_id, (title, finalised) in sessions.items()
+    ]
 
 
 def progress(

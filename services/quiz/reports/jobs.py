@@ -11,7 +11,6 @@ from flask import Flask
 from ..extensions import db
 from . import store
 from .building import build_report_data, load_session
-from .models import Report
 from .rendering import render_fragment
 from .study import study_client
 
@@ -55,7 +54,7 @@ def build_report(session_id: str, delay_s: float = 0.0) -> str:
     Raises `ContentUnavailable` or SQLAlchemy's `OperationalError` on transient failures.
     """
     session = load_session(session_id)
-    report = db.session.get(Report, session_id)
+    report = store.build_state(session_id)
     if session is None or report is None:
         db.session.rollback()
         log.info("report of session %s skipped: nothing to build", session_id)

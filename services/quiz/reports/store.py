@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import load_only
 
 from ..extensions import db
 from ..models import QuizSession, utcnow
@@ -41,6 +42,13 @@ def shown_status(report: Report) -> str:
     return report.status
 
 
+def build_state(session_id: str) -> Report | None:
+    """The report row with only its status and built version loaded (not the stored build)."""
+    return db.session.get(
+        Report, session_id, options=[load_only(Report.status, Report.built_version)]
+    )
+
+
 def is_current(report: Report, score_version: int) -> bool:
     """True when the stored build describes `score_version`."""
     return report.status == READY and report.built_version == score_version
@@ -48,7 +56,15 @@ def is_current(report: Report, score_version: int) -> bool:
 
 def save_build(session_id: str, version: int, data: dict[str, Any], html: str) -> bool:
     """Store a build for score `version` unless one for that version (or a newer one) is
-    already stored; True when this call wrote it. Concurrent builds write once."""
+    already stored; True when this call wrote it. Concurrent builds write once.
+
+    On PostgreSQL the commit does not wait for its WAL flush (`synchronous_commit = off` for
+    this transaction only): a build is derived data. A database crash may lose the last
+    fraction of a second of builds; their rows are then `pending` again, as the finalising
+    transaction left them, and the sweep re-sends them. Atomicity and visibility are unchanged.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.text("SET LOCAL synchronous_commit TO OFF"))
     written = db.session.execute(
         sa.update(Report)
         .where(
