@@ -264,7 +264,7 @@ def _apply_style_attributes(root: ET.Element) -> None:
 
 @lru_cache(maxsize=256)
 def _inline_declarations(style: str) -> list[tuple[str, str]]:
-    return _declarations(tinycss2.parse_blocks_contents(style))
+    return _declarations(tinycss2.parse_component_value_list(style))
 
 
 def _declarations(tokens: list[Any]) -> list[tuple[str, str]]:
