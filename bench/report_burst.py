@@ -11,6 +11,13 @@ time of the first PDF download (the quiz app in process, WeasyPrint already impo
 gunicorn worker). Stops what it started and drops the database.
 
     .venv/bin/python bench/report_burst.py --sessions 200
+
+With `--in-process` there is no worker: every session is finalised (its build request stays
+pending, nothing is sent), then every report but the first (which warms the caches) is built in
+this process, `--rounds` times over, and the CPU time per build (`time.process_time()`: robust
+to other load) is printed per round, split into its parts, with the SQL statements per build.
+
+    .venv/bin/python bench/report_burst.py --sessions 200 --in-process
 """
 
 from __future__ import annotations
@@ -41,10 +48,11 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from services.common.testing import TokenMinter  # noqa: E402
-from services.quiz import create_app  # noqa: E402
+from services.quiz import create_app, report_queue  # noqa: E402
 from services.quiz.extensions import db  # noqa: E402
 from services.quiz.finalising import finalise_session  # noqa: E402
 from services.quiz.models import QuizSession, SessionQuestion  # noqa: E402
+from services.quiz.reports import jobs, rendering  # noqa: E402
 from services.quiz.reports.models import Report  # noqa: E402
 
 ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -176,6 +184,70 @@ def worker_cpu_s(pid: int) -> tuple[float, float] | None:
     return main, pool
 
 
+FRAGMENT, CHART = "page fragment (Jinja)", "progress chart (pygal, flattened)"
+
+
+def build_in_process(app: Flask, ids: list[str], rounds: int) -> None:
+    """Finalise every session without sending its build, then build the reports in this
+    process `rounds` times and print the CPU time per build and its split."""
+    spent: dict[str, float] = {}
+
+    def timed(module: Any, name: str, part: str) -> None:
+        function = getattr(module, name, None)
+        if function is None:
+            return  # not in this version of the code
+
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            begun = time.process_time()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[part] = spent.get(part, 0.0) + time.process_time() - begun
+
+        setattr(module, name, wrapper)
+
+    report_queue.send_builds = lambda session_ids: 0  # requests stay pending, unsent
+    with app.app_context():
+        for session_id in ids:
+            finalise_session(session_id, "submitted", dt.datetime.now(dt.UTC), "candidate")
+        statements = [0]
+
+        def count(*_: Any) -> None:
+            statements[0] += 1
+
+        sa.event.listen(db.engine, "before_cursor_execute", count)
+        timed(jobs, "load_session", "loading the session")
+        timed(jobs.store, "build_state", "loading the report row")
+        timed(jobs, "build_report_data", "report data (history, study plan)")
+        timed(jobs, "render_fragment", FRAGMENT)
+        timed(rendering, "progress_chart", CHART)
+        timed(jobs.store, "save_build", "storing the build")
+        jobs.build_report(ids[0])  # first build: compiles the chart's stylesheet, fills caches
+        built = ids[1:]
+        print(f"in process: {len(built)} builds per round, {len(ids)} sessions")
+        for round_ in range(1, rounds + 1):
+            db.session.execute(
+                sa.update(Report)
+                .where(Report.session_id.in_(built))
+                .values(status="pending", built_version=None, data=None, html=None)
+            )
+            db.session.commit()
+            spent.clear()
+            statements[0] = 0
+            begun = time.process_time()
+            outcomes = {jobs.build_report(session_id) for session_id in built}
+            cpu_ms = (time.process_time() - begun) * 1000 / len(built)
+            print(
+                f"round {round_}: {cpu_ms:.1f} ms CPU per build ({', '.join(sorted(outcomes))}), "
+                f"{statements[0] / len(built):.1f} SQL statements per build"
+            )
+            # The chart is drawn inside the fragment's rendering: show the two apart.
+            spent[FRAGMENT] -= spent.get(CHART, 0.0)
+            for part, seconds in spent.items():
+                print(f"  {part:40} {seconds * 1000 / len(built):5.1f} ms")
+        print(f"load average: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+
+
 def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
@@ -186,6 +258,8 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=200)
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--timeout", type=float, default=900)
+    parser.add_argument("--in-process", action="store_true", help="build in this process")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of --in-process builds")
     args = parser.parse_args()
 
     name = f"bench_reports_{uuid.uuid4().hex[:8]}"
@@ -216,6 +290,9 @@ def main() -> None:
         with app.app_context():
             db.create_all()
         ids = seed(app, args.sessions, args.users)
+        if args.in_process:
+            build_in_process(app, ids, args.rounds)
+            return
         env = {
             **os.environ,
             "QUIZ_DATABASE_URL": database_url,
