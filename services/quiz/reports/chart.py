@@ -2,9 +2,10 @@
 SVG and made safe to inline under the site's CSP (`style-src 'self'`).
 
 pygal styles its charts with a `<style>` element and adds `<script>` elements; neither may appear
-in the report. `flatten_svg` applies pygal's own stylesheet as SVG presentation attributes
+in the report. `flatten` applies pygal's own stylesheet as SVG presentation attributes
 (`fill="none"`, `stroke="#…"`: attributes, not styles, so the CSP allows them), with tinycss2 and
-cssselect2 (WeasyPrint's own CSS parser and selector matcher), and drops the elements.
+cssselect2 (WeasyPrint's own CSS parser and selector matcher), and drops the elements. It
+matches each element *path* once per stylesheet, not each element (see `_Stylesheet`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from pygal.style import Style
 # `find_spec`, so on Python 3.11 every later lookup of a module that is not found yet emits an
 # ImportWarning (an error under the tests' warning filter); on 3.12 it is ignored. Remove it.
 sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, pygal.PluginImportFixer)]
+# pygal builds its tree with lxml when lxml is installed; `flatten` walks the standard library's.
+pygal.etree.etree.to_etree()
 
 # CSS properties that SVG also accepts as presentation attributes.
 PRESENTATION = frozenset(
@@ -263,8 +266,8 @@ def _apply_style_attributes(root: ET.Element) -> None:
 
 
 @lru_cache(maxsize=256)
-def _inline_declarations(style: str) -> list[tuple[str, str]]:
-    return _declarations(tinycss2.parse_component_value_list(style))
+def _inline_declarations(style: str) -> tuple[tuple[str, str], ...]:
+    return tuple(_declarations(tinycss2.parse_component_value_list(style)))
 
 
 def _declarations(tokens: list[Any]) -> list[tuple[str, str]]:
