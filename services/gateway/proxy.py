@@ -8,6 +8,7 @@ refused here with a 404, never forwarded. Redirects are relayed, never followed.
 
 from __future__ import annotations
 
+from collections import ChainMap
 from collections.abc import Iterator
 from typing import IO, Any
 from urllib.parse import quote
@@ -109,8 +110,9 @@ def request_body() -> SizedStream | bytes | Iterator[bytes] | None:
 
 def current_hop() -> Hop:
     """What this gateway saw of its client connection, before ProxyFix rewrote anything."""
-    environ = request.environ.get("werkzeug.proxy_fix.orig") or request.environ
-    original = {**request.environ, **environ}
+    environ = request.environ
+    # ProxyFix keeps the values it replaced; a lookup view, not a copy of the whole environ.
+    original = ChainMap(environ.get("werkzeug.proxy_fix.orig") or {}, environ)
     host = original.get("HTTP_HOST") or ""
     return Hop(
         peer=str(original.get("REMOTE_ADDR") or ""),
