@@ -49,7 +49,8 @@ def connection_pool(
     base_url: str, pool_size: int = 16, timeout: tuple[float, float] = (1.0, 10.0)
 ) -> HTTPConnectionPool:
     """Keep-alive connections to the host of `base_url` (http or https): at most `pool_size` kept
-    between requests, no retries, no redirects followed, (connect, read) `timeout` by default."""
+    between requests, no retries, (connect, read) `timeout` by default. Its `urlopen` follows
+    same-host redirects unless given `redirect=False`."""
     return connection_from_url(
         base_url,
         maxsize=pool_size,
