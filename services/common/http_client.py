@@ -3,7 +3,7 @@
 Two levels: `requests` sessions where convenience matters (JSON bodies, query parameters), and
 urllib3's connection pool itself where every request counts (the gateway's proxy). `requests`
 builds a prepared request, merges session settings, cookie jars and hooks on every call; on a
-small proxied request that is about as much CPU as the rest of the hop. Both levels can share
+small proxied request that was about a third of the gateway's CPU. Both levels can share
 one pool (`pinned_session`), so a service sees one set of keep-alive connections per process.
 """
 
