@@ -11,6 +11,7 @@ from services.common.factory import create_base_app
 
 from . import pages, proxy, upstreams, web
 from .config import defaults, from_env
+from .page_session import PageSessionInterface
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -20,4 +21,5 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(proxy.bp)
     web.init_app(app)
+    app.session_interface = PageSessionInterface()
     return app

@@ -51,6 +51,12 @@ class Hop:
     port: str
 
 
+# Request headers never passed on as they came: the gateway sets or extends them itself.
+_REQUEST_REPLACED = (
+    REQUEST_ONLY_DROPPED | {"x-request-id"} | {name.lower() for name in FORWARDED_APPENDED}
+)
+
+
 def connection_tokens(headers: Iterable[Header]) -> frozenset[str]:
     """Header names listed in `Connection` (lower-cased): hop-by-hop for this message."""
     tokens: set[str] = set()
@@ -62,7 +68,10 @@ def connection_tokens(headers: Iterable[Header]) -> frozenset[str]:
 
 def is_hop_by_hop(name: str, named_in_connection: frozenset[str]) -> bool:
     """True for headers that must not be forwarded (including `Proxy` and any `Proxy-*`)."""
-    lowered = name.lower()
+    return _is_hop_by_hop_lowered(name.lower(), named_in_connection)
+
+
+def _is_hop_by_hop_lowered(lowered: str, named_in_connection: frozenset[str]) -> bool:
     return (
         lowered in HOP_BY_HOP
         or lowered in named_in_connection
@@ -73,24 +82,20 @@ def is_hop_by_hop(name: str, named_in_connection: frozenset[str]) -> bool:
 
 def upstream_request_headers(incoming: Iterable[Header], hop: Hop, request_id: str) -> list[Header]:
     """The headers to send upstream: end-to-end ones unchanged, the forwarding chain extended."""
-    incoming = list(incoming)
-    named = connection_tokens(incoming)
-    skipped = REQUEST_ONLY_DROPPED | {"x-request-id"} | {h.lower() for h in FORWARDED_APPENDED}
+    # Every name lower-cased once: this runs on every proxied request.
+    lowered = [(name.lower(), name, value) for name, value in incoming]
+    named = connection_tokens((low, value) for low, _, value in lowered)
     headers = [
         (name, value)
-        for name, value in incoming
-        if not is_hop_by_hop(name, named) and name.lower() not in skipped
+        for low, name, value in lowered
+        if low not in _REQUEST_REPLACED and not _is_hop_by_hop_lowered(low, named)
     ]
     # Every proxy appends what it saw, so the services (which trust two hops: nginx and us)
     # read the values nginx recorded about the real client.
-    own = {
-        "X-Forwarded-For": hop.peer,
-        "X-Forwarded-Proto": hop.scheme,
-        "X-Forwarded-Host": hop.host,
-        "X-Forwarded-Port": hop.port,
-    }
-    for name, value in own.items():
-        previous = [v for n, v in incoming if n.lower() == name.lower() and v.strip()]
+    own = (hop.peer, hop.scheme, hop.host, hop.port)
+    for name, value in zip(FORWARDED_APPENDED, own, strict=True):
+        wanted = name.lower()
+        previous = [v for low, _, v in lowered if low == wanted and v.strip()]
         if value:
             headers.append((name, ", ".join([*previous, value])))
         elif previous:
@@ -101,10 +106,10 @@ def upstream_request_headers(incoming: Iterable[Header], hop: Hop, request_id: s
 
 def downstream_response_headers(upstream: Iterable[Header]) -> list[Header]:
     """The upstream's response headers minus hop-by-hop ones; repeated headers stay repeated."""
-    upstream = list(upstream)
-    named = connection_tokens(upstream)
+    lowered = [(name.lower(), name, value) for name, value in upstream]
+    named = connection_tokens((low, value) for low, _, value in lowered)
     return [
         (name, value)
-        for name, value in upstream
-        if not is_hop_by_hop(name, named) and name.lower() not in RESPONSE_ONLY_DROPPED
+        for low, name, value in lowered
+        if low not in RESPONSE_ONLY_DROPPED and not _is_hop_by_hop_lowered(low, named)
     ]

@@ -8,19 +8,21 @@ refused here with a 404, never forwarded. Redirects are relayed, never followed.
 
 from __future__ import annotations
 
+from collections import ChainMap
 from collections.abc import Iterator
 from typing import IO, Any
 from urllib.parse import quote
 
-import requests
 from flask import Blueprint, Response, g, request
+from urllib3 import BaseHTTPResponse
 from werkzeug.datastructures import Headers
+from werkzeug.wsgi import ClosingIterator
 
 from services.common.errors import NotFound
 from services.common.request_guard import passes_body_through
 
 from .headers import Hop, downstream_response_headers, upstream_request_headers
-from .upstreams import upstreams
+from .upstreams import finish, upstreams
 
 CHUNK = 64 * 1024
 METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
@@ -75,10 +77,11 @@ def forward(service: str, rest: str = "") -> Response:
     if is_never_routed(request.path):
         raise NotFound("Nothing is served at this path.")
     headers = upstream_request_headers(request.headers.items(), current_hop(), g.request_id)
+    body = request_body()
+    if isinstance(body, SizedStream):
+        headers.append(("Content-Length", str(len(body))))
     # Each name occurs once here (the WSGI server already joined repeated request headers).
-    reply = upstream.send(
-        request.method, request_target(), headers=dict(headers), data=request_body(), stream=True
-    )
+    reply = upstream.forward(request.method, request_target(), dict(headers), body)
     return relay(reply)
 
 
@@ -107,8 +110,9 @@ def request_body() -> SizedStream | bytes | Iterator[bytes] | None:
 
 def current_hop() -> Hop:
     """What this gateway saw of its client connection, before ProxyFix rewrote anything."""
-    environ = request.environ.get("werkzeug.proxy_fix.orig") or request.environ
-    original = {**request.environ, **environ}
+    environ = request.environ
+    # ProxyFix keeps the values it replaced; a lookup view, not a copy of the whole environ.
+    original = ChainMap(environ.get("werkzeug.proxy_fix.orig") or {}, environ)
     host = original.get("HTTP_HOST") or ""
     return Hop(
         peer=str(original.get("REMOTE_ADDR") or ""),
@@ -118,12 +122,15 @@ def current_hop() -> Hop:
     )
 
 
-def relay(reply: requests.Response) -> Response:
-    """Stream the upstream's response back with its status and end-to-end headers."""
-    raw = reply.raw
-    body = raw.stream(CHUNK, decode_content=False)
-    response = Response(body, status=f"{reply.status_code} {reply.reason or ''}".strip())
+def relay(reply: BaseHTTPResponse) -> Response:
+    """Stream the upstream's response back with its status and end-to-end headers.
+
+    The upstream connection goes back to its pool when the server closes the body, read or
+    not: a passed-through body is handed to the server as it is, so its own `close` (not the
+    response's `call_on_close`) is the one the server calls.
+    """
+    body = ClosingIterator(reply.stream(CHUNK, decode_content=False), lambda: finish(reply))
+    response = Response(body, status=f"{reply.status} {reply.reason or ''}".strip())
     response.direct_passthrough = True
-    response.headers = Headers(downstream_response_headers(raw.headers.items()))
-    response.call_on_close(reply.close)
+    response.headers = Headers(downstream_response_headers(reply.headers.items()))
     return response

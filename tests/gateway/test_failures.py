@@ -11,7 +11,13 @@ from dataclasses import dataclass
 import pytest
 import requests
 from flask import Flask
-from urllib3.exceptions import MaxRetryError, NewConnectionError, ProtocolError
+from urllib3.exceptions import (
+    ConnectTimeoutError,
+    MaxRetryError,
+    NewConnectionError,
+    ProtocolError,
+    ReadTimeoutError,
+)
 
 from services.gateway.upstreams import is_connect_failure
 
@@ -129,9 +135,14 @@ def _refused() -> requests.ConnectionError:
         (requests.ReadTimeout("read timed out"), False),
         (requests.ConnectionError(ProtocolError("Connection aborted.")), False),
         (requests.exceptions.ChunkedEncodingError("bad chunk"), False),
+        # As urllib3 raises them to the proxy, unwrapped.
+        (NewConnectionError(None, "Connection refused"), True),  # type: ignore[arg-type]
+        (ConnectTimeoutError("connect timed out"), True),
+        (ReadTimeoutError(None, "/x", "read timed out"), False),  # type: ignore[arg-type]
+        (ProtocolError("Connection aborted."), False),
     ],
 )
 def test_is_connect_failure_tells_connecting_from_exchanging(
-    error: requests.RequestException, expected: bool
+    error: Exception, expected: bool
 ) -> None:
     assert is_connect_failure(error) is expected
