@@ -15,7 +15,7 @@ from services.common.errors import Conflict, NotFound
 
 from .clients.content import release_holds
 from .extensions import db
-from .finalising import finalise_session, overdue
+from .finalising import SessionClock, finalise_session, overdue
 from .holds import Hold, hold_for
 from .models import FinalisedBy, QuizSession, SessionQuestion, SessionStatus, new_id
 from .question_types import check_answer
@@ -213,43 +213,75 @@ def save_answer(
 ) -> SavedAnswer:
     """Store (or replace) the answer at `position` with the time it was saved.
 
-    The hot path of an interview: one locked read of the session row, one read of the single
-    question answered (not the whole snapshot), one update."""
+    The hot path of an interview, in two statements on the session's connection (SQLAlchemy
+    Core: no objects are loaded, so no identity map or flush): one locked read of the session
+    row joined to the one question answered (not the whole snapshot), one update."""
     # Lock the session row: finalising takes the same lock, so this answer is either stored
     # before scoring reads the answers or refused (PostgreSQL; SQLite serialises writers).
-    locked = db.session.scalars(
-        sa.select(QuizSession)
-        .where(QuizSession.id == session_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one_or_none()
-    if locked is None or locked.user_sub != user_sub:
+    connection = db.session.connection()
+    row = connection.execute(_locked_answer_target(session_id, position)).one_or_none()
+    if row is None or row.user_sub != user_sub:
         db.session.rollback()
         raise NotFound("No such session.")
+    locked = AnswerTarget(row.user_sub, row.status, row.deadline, row.type or "", row.options or [])
     if overdue(locked, now, rules.grace_s):
         # Still under the lock: this request closes the session, then refuses the answer.
-        finalise_session(locked.id, SessionStatus.EXPIRED, now, FinalisedBy.ACCESS)
+        finalise_session(session_id, SessionStatus.EXPIRED, now, FinalisedBy.ACCESS)
         raise DeadlinePassed("The time is up; the answer was not saved.")
     try:
         check_accepting(locked, now, rules.grace_s)
-        question = db.session.scalars(
-            sa.select(SessionQuestion).where(
-                SessionQuestion.session_id == locked.id, SessionQuestion.position == position
-            )
-        ).one_or_none()
-        if question is None:
+        if not locked.type:
             raise NotFound(f"The session has no question {position}.")
-        question.answer = check_answer(question, answer)
+        stored = check_answer(locked, answer)
     except Exception:
         db.session.rollback()
         raise
-    question.saved_at = now
-    saved = SavedAnswer(position, question.answer, now, locked.deadline)
+    questions = SessionQuestion.__table__
+    connection.execute(
+        questions.update()
+        .where(questions.c.session_id == session_id, questions.c.position == position)
+        .values(answer=stored, saved_at=now)
+    )
     db.session.commit()
-    return saved
+    return SavedAnswer(position, stored, now, locked.deadline)
 
 
-def check_accepting(session: QuizSession, now: dt.datetime, grace_s: float) -> None:
+@dataclass(frozen=True)
+class AnswerTarget:
+    """What saving an answer reads under the session's lock: the session's owner and clock, the
+    answered question's type and options (empty when the session has no such question)."""
+
+    user_sub: str
+    status: SessionStatus
+    deadline: dt.datetime
+    type: str
+    options: list[dict[str, Any]]
+
+
+def _locked_answer_target(session_id: str, position: int) -> sa.Select[Any]:
+    """`AnswerTarget`'s columns, the session row locked (the question is outer-joined: its
+    columns are None when the session has no question at `position`)."""
+    sessions, questions = QuizSession.__table__, SessionQuestion.__table__
+    return (
+        sa.select(
+            sessions.c.user_sub,
+            sessions.c.status,
+            sessions.c.deadline,
+            questions.c.type,
+            questions.c.options,
+        )
+        .select_from(
+            sessions.outerjoin(
+                questions,
+                sa.and_(questions.c.session_id == sessions.c.id, questions.c.position == position),
+            )
+        )
+        .where(sessions.c.id == session_id)
+        .with_for_update(of=sessions)
+    )
+
+
+def check_accepting(session: SessionClock, now: dt.datetime, grace_s: float) -> None:
     """Raise unless `session` still takes answers at `now`: active, and not past its deadline
     plus grace."""
     if session.status == SessionStatus.EXPIRED:
