@@ -219,7 +219,8 @@ def save_answer(
     # Lock the session row: finalising takes the same lock, so this answer is either stored
     # before scoring reads the answers or refused (PostgreSQL; SQLite serialises writers).
     connection = db.session.connection()
-    row = connection.execute(_locked_answer_target(session_id, position)).one_or_none()
+    where = {"in_session": session_id, "at_position": position}
+    row = connection.execute(_READ_ANSWER_TARGET, where).one_or_none()
     if row is None or row.user_sub != user_sub:
         db.session.rollback()
         raise NotFound("No such session.")
@@ -236,12 +237,7 @@ def save_answer(
     except Exception:
         db.session.rollback()
         raise
-    questions = SessionQuestion.__table__
-    connection.execute(
-        questions.update()
-        .where(questions.c.session_id == session_id, questions.c.position == position)
-        .values(answer=stored, saved_at=now)
-    )
+    connection.execute(_WRITE_ANSWER, {**where, "new_answer": stored, "new_saved_at": now})
     db.session.commit()
     return SavedAnswer(position, stored, now, locked.deadline)
 
@@ -258,11 +254,16 @@ class AnswerTarget:
     options: list[dict[str, Any]]
 
 
-def _locked_answer_target(session_id: str, position: int) -> sa.Select[Any]:
-    """`AnswerTarget`'s columns, the session row locked (the question is outer-joined: its
-    columns are None when the session has no question at `position`)."""
+def _answer_statements() -> tuple[sa.Select[Any], sa.Update]:
+    """The two statements of an answer save, built once (parameters `in_session`,
+    `at_position`; the update also `new_answer`, `new_saved_at`).
+
+    The read: `AnswerTarget`'s columns, the session row locked (`FOR UPDATE OF quiz_sessions`);
+    the question is outer-joined, so its columns are None when there is no such position."""
     sessions, questions = QuizSession.__table__, SessionQuestion.__table__
-    return (
+    session_id = sa.bindparam("in_session", type_=sessions.c.id.type)
+    position = sa.bindparam("at_position", type_=questions.c.position.type)
+    read = (
         sa.select(
             sessions.c.user_sub,
             sessions.c.status,
@@ -279,6 +280,18 @@ def _locked_answer_target(session_id: str, position: int) -> sa.Select[Any]:
         .where(sessions.c.id == session_id)
         .with_for_update(of=sessions)
     )
+    write = (
+        questions.update()
+        .where(questions.c.session_id == session_id, questions.c.position == position)
+        .values(
+            answer=sa.bindparam("new_answer", type_=questions.c.answer.type),
+            saved_at=sa.bindparam("new_saved_at", type_=questions.c.saved_at.type),
+        )
+    )
+    return read, write
+
+
+_READ_ANSWER_TARGET, _WRITE_ANSWER = _answer_statements()
 
 
 def check_accepting(session: SessionClock, now: dt.datetime, grace_s: float) -> None:
