@@ -10,6 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from services.common.errors import Conflict, NotFound
 
@@ -171,8 +172,17 @@ def recent_question_ids(user_sub: str, sessions: int) -> list[str]:
 
 
 def owned_session(session_id: str, user_sub: str) -> QuizSession:
-    """The caller's session; someone else's is indistinguishable from a missing one."""
-    session = db.session.get(QuizSession, session_id)
+    """The caller's session with its questions and current score, read in one statement;
+    someone else's is indistinguishable from a missing one."""
+    session = (
+        db.session.scalars(
+            sa.select(QuizSession)
+            .where(QuizSession.id == session_id)
+            .options(joinedload(QuizSession.questions), joinedload(QuizSession.current_score))
+        )
+        .unique()
+        .one_or_none()
+    )
     if session is None or session.user_sub != user_sub:
         raise NotFound("No such session.")
     return session
