@@ -171,17 +171,19 @@ def recent_question_ids(user_sub: str, sessions: int) -> list[str]:
     return sorted(rows)
 
 
+# A session with its questions and current score (parameter `in_session`), built once.
+_SESSION_IN_FULL = (
+    sa.select(QuizSession)
+    .where(QuizSession.id == sa.bindparam("in_session", type_=QuizSession.__table__.c.id.type))
+    .options(joinedload(QuizSession.questions), joinedload(QuizSession.current_score))
+)
+
+
 def owned_session(session_id: str, user_sub: str) -> QuizSession:
     """The caller's session with its questions and current score, read in one statement;
     someone else's is indistinguishable from a missing one."""
     session = (
-        db.session.scalars(
-            sa.select(QuizSession)
-            .where(QuizSession.id == session_id)
-            .options(joinedload(QuizSession.questions), joinedload(QuizSession.current_score))
-        )
-        .unique()
-        .one_or_none()
+        db.session.scalars(_SESSION_IN_FULL, {"in_session": session_id}).unique().one_or_none()
     )
     if session is None or session.user_sub != user_sub:
         raise NotFound("No such session.")
