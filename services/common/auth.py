@@ -198,7 +198,8 @@ def jti_is_revoked(claims: Mapping[str, Any]) -> bool:
 
 
 class VerifiedTokens:
-    """Claims of tokens already verified in this process, each kept until its `exp`.
+    """Claims of tokens already verified in this process, each kept until its `exp`, with the
+    `kid` of the key that signed it.
 
     A candidate's browser sends the same access token with every autosave; checking its
     signature and claims again gives the same answer until it expires, so each distinct token is
@@ -209,6 +210,7 @@ class VerifiedTokens:
     def __init__(self, max_entries: int = 2048) -> None:
         self.max_entries = max_entries
         self._claims: dict[tuple[str, str | None, bool], dict[str, Any]] = {}
+        self._kids: dict[tuple[str, str | None, bool], str | None] = {}
 
     def get(self, key: tuple[str, str | None, bool]) -> dict[str, Any] | None:
         """A copy of the claims verified for `key`, unless absent or expired by now."""
@@ -217,14 +219,23 @@ class VerifiedTokens:
             return None
         if time.time() >= float(claims.get("exp") or 0):
             self._claims.pop(key, None)
+            self._kids.pop(key, None)
             return None
         return dict(claims)
 
-    def put(self, key: tuple[str, str | None, bool], claims: Mapping[str, Any]) -> None:
-        """Remember verified claims (a copy)."""
+    def kid(self, key: tuple[str, str | None, bool]) -> str | None:
+        """The `kid` remembered with `key`'s claims (None when absent or not given)."""
+        return self._kids.get(key)
+
+    def put(
+        self, key: tuple[str, str | None, bool], claims: Mapping[str, Any], kid: str | None = None
+    ) -> None:
+        """Remember verified claims (a copy) and the `kid` of the key that signed them."""
         if len(self._claims) >= self.max_entries:
             self._claims.clear()
+            self._kids.clear()
         self._claims[key] = dict(claims)
+        self._kids[key] = kid
 
 
 class CachingJWTManager(JWTManager):
@@ -232,8 +243,9 @@ class CachingJWTManager(JWTManager):
 
     Whatever fails verification (bad signature, unknown key, expired, wrong issuer or audience,
     missing claims, CSRF mismatch) raises as before and is never remembered. A remembered token
-    is still refused once the key that signed it is retired: its `kid` is looked up in the key
-    set (a dictionary lookup) on every use."""
+    is still refused once the key that signed it is retired: its `kid`, remembered with the
+    claims (the token's header is not parsed again), is looked up in the key set (a dictionary
+    lookup) on every use."""
 
     def __init__(self, app: Flask, verified: VerifiedTokens, keys: Any) -> None:
         self.verified = verified
@@ -245,15 +257,15 @@ class CachingJWTManager(JWTManager):
     ) -> dict[str, Any]:
         key = (encoded_token, csrf_value, allow_expired)
         claims = self.verified.get(key)
-        if claims is not None and self._key_still_trusted(encoded_token):
+        if claims is not None and self._key_still_trusted(self.verified.kid(key)):
             return claims
         claims = dict(super()._decode_jwt_from_config(encoded_token, csrf_value, allow_expired))
-        self.verified.put(key, claims)
+        self.verified.put(key, claims, jwt.get_unverified_header(encoded_token).get("kid"))
         return claims
 
-    def _key_still_trusted(self, encoded_token: str) -> bool:
+    def _key_still_trusted(self, kid: str | None) -> bool:
         try:
-            self.keys.key_for(jwt.get_unverified_header(encoded_token).get("kid"))
+            self.keys.key_for(kid)
         except jwt.InvalidTokenError:
             return False
         return True

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable
+from typing import Protocol
 
 import sqlalchemy as sa
 
@@ -30,7 +31,18 @@ log = logging.getLogger(__name__)
 SWEEP_BATCH = 500
 
 
-def overdue(session: QuizSession, now: dt.datetime, grace_s: float) -> bool:
+class SessionClock(Protocol):
+    """What the clock rules read of a session: a `QuizSession`, or the columns the answer save
+    reads under its lock."""
+
+    @property
+    def status(self) -> SessionStatus: ...
+
+    @property
+    def deadline(self) -> dt.datetime: ...
+
+
+def overdue(session: SessionClock, now: dt.datetime, grace_s: float) -> bool:
     """True when the session is still active although its deadline plus grace has passed."""
     return session.status == SessionStatus.ACTIVE and now > session.deadline + dt.timedelta(
         seconds=grace_s

@@ -10,15 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from services.common.errors import ValidationFailed
 
 from . import answers, scoring
 from .models import ScoreSource
-
-if TYPE_CHECKING:
-    from .models import SessionQuestion
 
 AnswerCheck = Callable[[Any, Sequence[str]], Any]
 KeyView = Callable[[Mapping[str, Any]], Any]
@@ -82,7 +79,18 @@ def question_type(name: str) -> QuestionType:
         raise UnknownQuestionType(f"Unknown question type {name!r}.") from None
 
 
-def check_answer(question: SessionQuestion, answer: Any) -> Any:
+class AnsweredQuestion(Protocol):
+    """What checking an answer reads of a question: a `SessionQuestion`, or the columns the
+    answer save reads."""
+
+    @property
+    def type(self) -> str: ...
+
+    @property
+    def options(self) -> list[dict[str, Any]]: ...
+
+
+def check_answer(question: AnsweredQuestion, answer: Any) -> Any:
     """The answer to store for `question` (None clears it) or raise `InvalidAnswer`."""
     if answer is None:
         return None

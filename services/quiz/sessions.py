@@ -10,12 +10,13 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from services.common.errors import Conflict, NotFound
 
 from .clients.content import release_holds
 from .extensions import db
-from .finalising import finalise_session, overdue
+from .finalising import SessionClock, finalise_session, overdue
 from .holds import Hold, hold_for
 from .models import FinalisedBy, QuizSession, SessionQuestion, SessionStatus, new_id
 from .question_types import check_answer
@@ -170,9 +171,20 @@ def recent_question_ids(user_sub: str, sessions: int) -> list[str]:
     return sorted(rows)
 
 
+# A session with its questions and current score (parameter `in_session`), built once.
+_SESSION_IN_FULL = (
+    sa.select(QuizSession)
+    .where(QuizSession.id == sa.bindparam("in_session", type_=QuizSession.__table__.c.id.type))
+    .options(joinedload(QuizSession.questions), joinedload(QuizSession.current_score))
+)
+
+
 def owned_session(session_id: str, user_sub: str) -> QuizSession:
-    """The caller's session; someone else's is indistinguishable from a missing one."""
-    session = db.session.get(QuizSession, session_id)
+    """The caller's session with its questions and current score, read in one statement;
+    someone else's is indistinguishable from a missing one."""
+    session = (
+        db.session.scalars(_SESSION_IN_FULL, {"in_session": session_id}).unique().one_or_none()
+    )
     if session is None or session.user_sub != user_sub:
         raise NotFound("No such session.")
     return session
@@ -213,43 +225,88 @@ def save_answer(
 ) -> SavedAnswer:
     """Store (or replace) the answer at `position` with the time it was saved.
 
-    The hot path of an interview: one locked read of the session row, one read of the single
-    question answered (not the whole snapshot), one update."""
+    The hot path of an interview, in two statements on the session's connection (SQLAlchemy
+    Core: no objects are loaded, so no identity map or flush): one locked read of the session
+    row joined to the one question answered (not the whole snapshot), one update."""
     # Lock the session row: finalising takes the same lock, so this answer is either stored
     # before scoring reads the answers or refused (PostgreSQL; SQLite serialises writers).
-    locked = db.session.scalars(
-        sa.select(QuizSession)
-        .where(QuizSession.id == session_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one_or_none()
-    if locked is None or locked.user_sub != user_sub:
+    connection = db.session.connection()
+    where = {"in_session": session_id, "at_position": position}
+    row = connection.execute(_READ_ANSWER_TARGET, where).one_or_none()
+    if row is None or row.user_sub != user_sub:
         db.session.rollback()
         raise NotFound("No such session.")
+    locked = AnswerTarget(row.user_sub, row.status, row.deadline, row.type or "", row.options or [])
     if overdue(locked, now, rules.grace_s):
         # Still under the lock: this request closes the session, then refuses the answer.
-        finalise_session(locked.id, SessionStatus.EXPIRED, now, FinalisedBy.ACCESS)
+        finalise_session(session_id, SessionStatus.EXPIRED, now, FinalisedBy.ACCESS)
         raise DeadlinePassed("The time is up; the answer was not saved.")
     try:
         check_accepting(locked, now, rules.grace_s)
-        question = db.session.scalars(
-            sa.select(SessionQuestion).where(
-                SessionQuestion.session_id == locked.id, SessionQuestion.position == position
-            )
-        ).one_or_none()
-        if question is None:
+        if not locked.type:
             raise NotFound(f"The session has no question {position}.")
-        question.answer = check_answer(question, answer)
+        stored = check_answer(locked, answer)
     except Exception:
         db.session.rollback()
         raise
-    question.saved_at = now
-    saved = SavedAnswer(position, question.answer, now, locked.deadline)
+    connection.execute(_WRITE_ANSWER, {**where, "new_answer": stored, "new_saved_at": now})
     db.session.commit()
-    return saved
+    return SavedAnswer(position, stored, now, locked.deadline)
 
 
-def check_accepting(session: QuizSession, now: dt.datetime, grace_s: float) -> None:
+@dataclass(frozen=True)
+class AnswerTarget:
+    """What saving an answer reads under the session's lock: the session's owner and clock, the
+    answered question's type and options (empty when the session has no such question)."""
+
+    user_sub: str
+    status: SessionStatus
+    deadline: dt.datetime
+    type: str
+    options: list[dict[str, Any]]
+
+
+def _answer_statements() -> tuple[sa.Select[Any], sa.Update]:
+    """The two statements of an answer save, built once (parameters `in_session`,
+    `at_position`; the update also `new_answer`, `new_saved_at`).
+
+    The read: `AnswerTarget`'s columns, the session row locked (`FOR UPDATE OF quiz_sessions`);
+    the question is outer-joined, so its columns are None when there is no such position."""
+    sessions, questions = QuizSession.__table__, SessionQuestion.__table__
+    session_id = sa.bindparam("in_session", type_=sessions.c.id.type)
+    position = sa.bindparam("at_position", type_=questions.c.position.type)
+    read = (
+        sa.select(
+            sessions.c.user_sub,
+            sessions.c.status,
+            sessions.c.deadline,
+            questions.c.type,
+            questions.c.options,
+        )
+        .select_from(
+            sessions.outerjoin(
+                questions,
+                sa.and_(questions.c.session_id == sessions.c.id, questions.c.position == position),
+            )
+        )
+        .where(sessions.c.id == session_id)
+        .with_for_update(of=sessions)
+    )
+    write = (
+        questions.update()
+        .where(questions.c.session_id == session_id, questions.c.position == position)
+        .values(
+            answer=sa.bindparam("new_answer", type_=questions.c.answer.type),
+            saved_at=sa.bindparam("new_saved_at", type_=questions.c.saved_at.type),
+        )
+    )
+    return read, write
+
+
+_READ_ANSWER_TARGET, _WRITE_ANSWER = _answer_statements()
+
+
+def check_accepting(session: SessionClock, now: dt.datetime, grace_s: float) -> None:
     """Raise unless `session` still takes answers at `now`: active, and not past its deadline
     plus grace."""
     if session.status == SessionStatus.EXPIRED:
