@@ -231,7 +231,7 @@ def save_answer(
     # Lock the session row: finalising takes the same lock, so this answer is either stored
     # before scoring reads the answers or refused (PostgreSQL; SQLite serialises writers).
     connection = db.session.connection()
-    where = {"in_session": session_id, "at_position": position}
+    where = {"in_session": session_id, "at_position": _stored_position(position)}
     row = connection.execute(_READ_ANSWER_TARGET, where).one_or_none()
     if row is None or row.user_sub != user_sub:
         db.session.rollback()
@@ -304,6 +304,14 @@ def _answer_statements() -> tuple[sa.Select[Any], sa.Update]:
 
 
 _READ_ANSWER_TARGET, _WRITE_ANSWER = _answer_statements()
+# The largest position the column holds (a 32-bit integer): a URL may name any number.
+MAX_POSITION = 2**31 - 1
+
+
+def _stored_position(position: int) -> int:
+    """`position`, or 0 (which no question has) when the column could not hold it: a number
+    past its range names no question, it must not make the database refuse the statement."""
+    return position if 0 < position <= MAX_POSITION else 0
 
 
 def check_accepting(session: SessionClock, now: dt.datetime, grace_s: float) -> None:

@@ -197,6 +197,16 @@ def test_put_answer_to_a_missing_position_is_404(candidate: Candidate) -> None:
     assert candidate.put_answer(session["id"], 99, "x").status_code == 404
 
 
+@pytest.mark.parametrize("position", [0, 2**31, 16892971345594795687936])
+def test_put_answer_to_a_position_past_any_column_is_404(
+    candidate: Candidate, position: int
+) -> None:
+    session = candidate.start().get_json()
+    response = candidate.put_answer(session["id"], position, "x")
+    assert response.status_code == 404
+    assert response.get_json()["detail"] == f"The session has no question {position}."
+
+
 def test_submit_is_idempotent(candidate: Candidate, clock) -> None:
     session = candidate.start().get_json()
     first = candidate.submit(session["id"])
