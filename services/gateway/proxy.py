@@ -9,12 +9,14 @@ refused here with a 404, never forwarded. Redirects are relayed, never followed.
 from __future__ import annotations
 
 from collections import ChainMap
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from itertools import chain
 from typing import IO, Any
 from urllib.parse import quote
 
 from flask import Blueprint, Response, g, request
 from urllib3 import BaseHTTPResponse
+from urllib3.exceptions import HTTPError
 from werkzeug.datastructures import Headers
 from werkzeug.wsgi import ClosingIterator
 
@@ -82,7 +84,15 @@ def forward(service: str, rest: str = "") -> Response:
         headers.append(("Content-Length", str(len(body))))
     # Each name occurs once here (the WSGI server already joined repeated request headers).
     reply = upstream.forward(request.method, request_target(), dict(headers), body)
-    return relay(reply)
+    chunks = reply.stream(CHUNK, decode_content=False)
+    try:
+        # The first chunk is read here rather than by the WSGI server: an upstream that dies
+        # between its headers and its body is then a 502 problem, not the server's bare 500.
+        first = next(chunks, b"")
+    except HTTPError as exc:
+        finish(reply)
+        raise upstream.problem_for(exc) from exc
+    return relay(reply, chain((first,), chunks))
 
 
 def request_target(environ: dict[str, Any] | None = None) -> str:
@@ -122,14 +132,14 @@ def current_hop() -> Hop:
     )
 
 
-def relay(reply: BaseHTTPResponse) -> Response:
-    """Stream the upstream's response back with its status and end-to-end headers.
+def relay(reply: BaseHTTPResponse, chunks: Iterable[bytes]) -> Response:
+    """Stream `chunks`, the upstream's body, back with its status and end-to-end headers.
 
     The upstream connection goes back to its pool when the server closes the body, read or
     not: a passed-through body is handed to the server as it is, so its own `close` (not the
     response's `call_on_close`) is the one the server calls.
     """
-    body = ClosingIterator(reply.stream(CHUNK, decode_content=False), lambda: finish(reply))
+    body = ClosingIterator(chunks, lambda: finish(reply))
     response = Response(body, status=f"{reply.status} {reply.reason or ''}".strip())
     response.direct_passthrough = True
     response.headers = Headers(downstream_response_headers(reply.headers.items()))

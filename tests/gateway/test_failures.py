@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -63,16 +64,17 @@ def test_hung_upstream_is_504_after_the_read_timeout(make_app: Callable[..., Fla
 
 @dataclass
 class Slammer:
-    """An upstream that reads each request and closes the socket without answering."""
+    """An upstream that reads each request, sends `reply` (nothing by default) and closes the
+    socket."""
 
     url: str = ""
     accepted: int = 0
+    reply: bytes = b""
 
 
-@pytest.fixture
-def slamming_server() -> Iterator[Slammer]:
-    """A running `Slammer` counting the connections it accepted."""
-    slammer = Slammer()
+@contextlib.contextmanager
+def serving(slammer: Slammer) -> Iterator[Slammer]:
+    """`slammer` running on a free port, counting the connections it accepted."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     sock.listen(8)
@@ -88,6 +90,7 @@ def slamming_server() -> Iterator[Slammer]:
             with conn:
                 slammer.accepted += 1
                 conn.recv(65536)
+                conn.sendall(slammer.reply)
 
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
@@ -98,6 +101,31 @@ def slamming_server() -> Iterator[Slammer]:
         stop.set()
         thread.join(5)
         sock.close()
+
+
+@pytest.fixture
+def slamming_server() -> Iterator[Slammer]:
+    """An upstream that closes every connection without answering."""
+    with serving(Slammer()) as slammer:
+        yield slammer
+
+
+@pytest.fixture
+def cut_off_server() -> Iterator[Slammer]:
+    """An upstream that sends a response's headers, then closes before its body."""
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n"
+    with serving(Slammer(reply=head)) as slammer:
+        yield slammer
+
+
+def test_upstream_gone_between_headers_and_body_is_a_502_problem(
+    make_app: Callable[..., Flask], cut_off_server: Slammer
+) -> None:
+    client = make_app(GATEWAY_QUIZ_URL=cut_off_server.url).test_client()
+    response = client.put("/api/quiz/sessions/s1/answers/1", json={"answer": "x"})
+    assert response.status_code == 502
+    assert response.mimetype == PROBLEM
+    assert response.get_json()["service"] == "quiz"
 
 
 @pytest.mark.parametrize(
