@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -13,20 +12,11 @@ from celery import Celery
 
 from .support.client import assert_problem, get, session_from
 from .support.stack import Stack
+from .support.waiting import wait_for
 
 pytestmark = pytest.mark.e2e
 
 SERVICES = ("auth", "content", "quiz")
-
-
-def wait_for(condition: Callable[[], bool], timeout_s: float = 10.0) -> bool:
-    """Poll `condition` until it holds or `timeout_s` passes."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return bool(condition())
 
 
 @pytest.mark.parametrize("service", SERVICES)
@@ -206,7 +196,7 @@ def test_login_flood_gets_429_problem_from_the_edge(stack: Stack) -> None:
     assert edge_limited, [r.status_code for r in responses]
     body = assert_problem(edge_limited[0], 429)
     assert edge_limited[0].headers["Retry-After"]
-    assert f'"request_id":"{body["request_id"]}"' in stack.log("nginx")
+    assert wait_for(lambda: f'"request_id":"{body["request_id"]}"' in stack.log("nginx"))
     assert body["request_id"] not in stack.log("auth")
     # Other clients are not affected.
     assert get(stack, "/api/auth/healthz").status_code == 200

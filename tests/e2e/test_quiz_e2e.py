@@ -11,6 +11,7 @@ import requests
 
 from .support.client import bearer, register_and_login
 from .support.stack import Stack
+from .support.waiting import wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -105,6 +106,14 @@ def test_abandoned_interview_is_expired_by_the_sweep(stack: Stack) -> None:
         status = next(s["status"] for s in listed if s["id"] == session["id"])
 
     assert status == "expired"
-    swept = re.findall(r"sweep finalised (\d+) overdue session", stack.log("worker"))
-    assert any(int(count) >= 1 for count in swept), stack.log("worker")[-3000:]
+    # The sweep commits before it logs its count (it releases the holds in between), so the
+    # line may land a moment after the list shows the session expired.
+    assert wait_for(lambda: _swept_any(stack.log("worker")), timeout_s=15), stack.log("worker")[
+        -3000:
+    ]
     assert "quiz.sweep_overdue_sessions" in stack.log("beat")
+
+
+def _swept_any(worker_log: str) -> bool:
+    swept = re.findall(r"sweep finalised (\d+) overdue session", worker_log)
+    return any(int(count) >= 1 for count in swept)
