@@ -297,6 +297,13 @@ def _is_bench_value(value: Any, slot: Slot) -> bool:
     return any(json.loads(v) == value for v in slot.values)
 
 
+def warm_study_cache(base: str) -> None:
+    """Read each study page once, anonymously, so the mix measures the edge cache as a site in
+    use has it (warm) rather than the few requests that wait for its first fill."""
+    for path in STUDY_PATHS:
+        requests.get(base + path, timeout=30).raise_for_status()
+
+
 # -- one run ---------------------------------------------------------------------------------
 
 
@@ -329,6 +336,7 @@ def one_run(
     }
     record(slots, saves)
     write_plan(plan, slot_list, conns, submit=True)
+    warm_study_cache(base)
     weights = [str(MIX[k]) for k in ("save", "read", "study", "submit")]
     mix = wrk([*base_args, *weights], args.duration)
     record(slots, mix)
@@ -372,7 +380,8 @@ def start_profilers(
     stack: BenchStack, args: argparse.Namespace, run: int
 ) -> list[tuple[str, Path, subprocess.Popen[bytes]]]:
     """With --profile, py-spy on every gunicorn worker of the gateway and quiz during the saves
-    of the first run (collapsed stacks, one file per worker)."""
+    of the first run (collapsed stacks, one file per worker). Only the thread holding the GIL is
+    sampled: what Python spends CPU on, not where threads wait for the upstream or a socket."""
     if not args.profile or run != 1:
         return []
     out_dir = Path(args.profile)
@@ -383,7 +392,7 @@ def start_profilers(
         for pid in workers or [master]:
             out = out_dir / f"{service}-{pid}.txt"
             command = [str(Path(sys.executable).parent / "py-spy"), "record", "--format", "raw",
-                       "--rate", "200", "--duration", f"{max(1, int(args.duration) - 2)}",
+                       "--rate", "200", "--gil", "--duration", f"{max(1, int(args.duration) - 2)}",
                        "--output", str(out), "--pid", str(pid)]  # fmt: skip
             process = subprocess.Popen(
                 command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
