@@ -315,10 +315,6 @@ def test_celery_worker_sigkill_while_the_sweep_finalises(drill_stack: DrillStack
     assert sorted(c for _, c in scores) == [1] * len(ids)
 
 
-# -- needs the report task (quiz.build_report) and GET /sessions/{id}/report ----------------------
-# Runs once the report work is merged: until then this drill fails at the first report request.
-
-
 def test_celery_worker_sigkill_while_it_builds_reports(drill_stack: DrillStack) -> None:
     drill_stack.kill("worker")
     finished = []
@@ -352,11 +348,18 @@ def test_celery_worker_sigkill_while_it_builds_reports(drill_stack: DrillStack) 
         return all(status == "ready" for status in statuses.values())
 
     wait_for(all_ready, 90)
+    ids = [sid for _, sid in finished]
+    with quiz_db(drill_stack) as conn:
+        # `builds` counts the writes of a report; a rerun at the same score version writes none.
+        builds = conn.execute(
+            "SELECT builds FROM quiz_reports WHERE session_id = ANY(%s)", (ids,)
+        ).fetchall()
     print(
         f"\nDRILL celery-worker-sigkill-reports: reports={len(finished)}, "
-        f"ready_within_s={time.monotonic() - started:.1f}"
+        f"ready_within_s={time.monotonic() - started:.1f}, builds={sorted(b for (b,) in builds)}"
     )
     assert set(statuses.values()) == {"ready"}
+    assert sorted(b for (b,) in builds) == [1] * len(ids)
 
 
 def test_redis_answers_after_the_drills(drill_stack: DrillStack) -> None:
