@@ -20,6 +20,7 @@ from typing import Any
 
 import requests
 
+from tests.e2e.support import waiting
 from tests.e2e.support.client import PROBLEM, bearer, register_and_login, session_from
 
 # Statuses a failing part may cause, as documented in docs/operations.md ("What survives what").
@@ -55,11 +56,8 @@ class Candidate:
 
 def wait_for(condition: Any, timeout_s: float, interval_s: float = 0.2) -> None:
     """Poll `condition` until it holds; fail after `timeout_s`."""
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"still not true after {timeout_s:.0f}s: {condition}")
-        time.sleep(interval_s)
+    if not waiting.wait_for(condition, timeout_s, interval_s):
+        raise AssertionError(f"still not true after {timeout_s:.0f}s: {condition}")
 
 
 def value_for(question: dict[str, Any], tag: str, seq: int) -> Any:
