@@ -59,7 +59,13 @@ os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="fi-metrics-", 
 def pre_fork(server, worker):  # type: ignore[no-untyped-def]
     """Fetch the auth service's public keys in the master, so a worker forked while the auth
     service is down (after a crash, `max_requests`) verifies tokens with them
-    (services/common/auth.py)."""
+    (services/common/auth.py).
+
+    Not under gevent (the gateway): its workers patch the standard library as they start, and
+    what the master imported before (requests, urllib3's TLS) would stay unpatched in them. The
+    gateway verifies no tokens itself."""
+    if server.cfg.worker_class_str == "gevent":
+        return
     from services.common.auth import prefetch_jwks
 
     prefetch_jwks()

@@ -19,6 +19,12 @@ CELERY_APP = "services.quiz.worker:celery"
 # aiosmtpd's handler class that files each message (compose's `mail` service, the e2e stack).
 MAIL_SINK = "infra.mail_sink.MailSink"
 MAIL_PORT = 1025
+# gunicorn's worker class per web service (infra/gunicorn.conf.py's default, gthread, for the
+# rest). The gateway mostly waits on the services behind it: greenlets wait for less CPU than
+# threads handing the GIL back and forth, and its concurrency is not capped at a few threads
+# (docs/performance.md, "The gateway on gevent"). The services keep threads: a SQLite lock or
+# a database driver call would block every greenlet of a worker.
+WORKER_CLASSES = {"gateway": "gevent"}
 
 
 @dataclass(frozen=True)
@@ -32,7 +38,9 @@ class ProcessSpec:
 
 def web_argv(service: str) -> tuple[str, ...]:
     """The gunicorn command of one web service (bind comes from GUNICORN_BIND)."""
-    return ("gunicorn", "-c", GUNICORN_CONF, f"services.{service}.wsgi:app")
+    worker_class = WORKER_CLASSES.get(service)
+    chosen = ("--worker-class", worker_class) if worker_class else ()
+    return ("gunicorn", "-c", GUNICORN_CONF, *chosen, f"services.{service}.wsgi:app")
 
 
 def web(service: str, host: str, port: int) -> ProcessSpec:
