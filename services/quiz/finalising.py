@@ -63,10 +63,13 @@ def finalise_session(
     if claimed.rowcount != 1:
         db.session.rollback()
         return False
+    # Read again now that the claim holds the row: the caller may have loaded the questions
+    # before, and an answer saved since then must be scored, not the copy in memory.
     questions = db.session.scalars(
         sa.select(SessionQuestion)
         .where(SessionQuestion.session_id == session_id)
         .order_by(SessionQuestion.position)
+        .execution_options(populate_existing=True)
     ).all()
     score_questions(questions)
     db.session.add(SessionScore(session_id=session_id, version=1, **score_totals(questions)))

@@ -249,9 +249,24 @@ def save_answer(
     except Exception:
         db.session.rollback()
         raise
-    connection.execute(_WRITE_ANSWER, {**where, "new_answer": stored, "new_saved_at": now})
+    written = connection.execute(_WRITE_ANSWER, {**where, "new_answer": stored, "new_saved_at": now})
+    if written.rowcount != 1:
+        # Only on SQLite, which has no row locks: the read above took none, and a submit or the
+        # sweep finalised the session before this write. Its score has been computed without
+        # this answer, so the answer is refused rather than stored after it.
+        db.session.rollback()
+        raise _closed_error(session_id)
     db.session.commit()
     return SavedAnswer(position, stored, now, locked.deadline)
+
+
+def _closed_error(session_id: str) -> Conflict:
+    """The refusal for an answer to a session finalised while it was being saved."""
+    status = db.session.scalar(sa.select(QuizSession.status).where(QuizSession.id == session_id))
+    db.session.rollback()
+    if status == SessionStatus.EXPIRED:
+        return DeadlinePassed("The time is up; the answer was not saved.")
+    return SessionClosed("The session has been submitted; the answer was not saved.")
 
 
 @dataclass(frozen=True)
@@ -292,9 +307,16 @@ def _answer_statements() -> tuple[sa.Select[Any], sa.Update]:
         .where(sessions.c.id == session_id)
         .with_for_update(of=sessions)
     )
+    # Written only while the session is still active: finalising claims the session with an
+    # update of its status first, so an answer either lands before scoring reads it or not at
+    # all, on SQLite too (where the read's FOR UPDATE is not supported and takes no lock).
+    still_active = sa.exists().where(
+        sessions.c.id == session_id, sessions.c.status == SessionStatus.ACTIVE
+    )
     write = (
         questions.update()
         .where(questions.c.session_id == session_id, questions.c.position == position)
+        .where(still_active)
         .values(
             answer=sa.bindparam("new_answer", type_=questions.c.answer.type),
             saved_at=sa.bindparam("new_saved_at", type_=questions.c.saved_at.type),
