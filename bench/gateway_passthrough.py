@@ -1,9 +1,9 @@
 """Benchmark: the cost of the gateway hop (not a test; prints figures).
 
-Starts a tiny upstream and the gateway, both under gunicorn (gthread, `infra/gunicorn.conf.py`)
-on free local ports, drives the same small GET directly and through the gateway with a bounded
-thread pool for a bounded time, prints requests/s and latency percentiles, and stops what it
-started.
+Starts a tiny upstream (gthread) and the gateway (its own worker class, gevent) under gunicorn
+with `infra/gunicorn.conf.py` on free local ports, drives the same small GET directly and
+through the gateway with a bounded thread pool for a bounded time, prints requests/s and
+latency percentiles, and stops what it started.
 
     .venv/bin/python bench/gateway_passthrough.py --requests 3000 --concurrency 16
 """
@@ -31,6 +31,7 @@ if str(REPO) not in sys.path:  # run as a script: the project's packages live at
     sys.path.insert(0, str(REPO))
 
 from infra.devstack.net import free_ports  # noqa: E402
+from infra.devstack.processes import WORKER_CLASSES  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 PATH = "/api/content/ping"
@@ -53,7 +54,12 @@ def upstream_app() -> Flask:
 
 @contextmanager
 def gunicorn(
-    app_spec: str, port: int, env: dict[str, str], workers: int, threads: int
+    app_spec: str,
+    port: int,
+    env: dict[str, str],
+    workers: int,
+    threads: int,
+    worker_class: str | None = None,
 ) -> Iterator[str]:
     """Run `app_spec` under gunicorn on `port` until the block ends; yields its base URL."""
     full_env = {
@@ -71,6 +77,7 @@ def gunicorn(
             "gunicorn",
             "-c",
             str(REPO / "infra/gunicorn.conf.py"),
+            *(("--worker-class", worker_class) if worker_class else ()),
             "--chdir",
             str(REPO),
             app_spec,
@@ -178,7 +185,10 @@ def main() -> None:
     sizing = (args.workers, args.threads)
     with gunicorn("bench.gateway_passthrough:upstream_app()", upstream_port, {}, *sizing) as up:
         env = {"GATEWAY_CONTENT_URL": up, "LOG_LEVEL": args.log_level, "APP_ENV": "development"}
-        with gunicorn("services.gateway.wsgi:app", gateway_port, env, *sizing) as gateway:
+        gateway_class = WORKER_CLASSES.get("gateway")
+        with gunicorn(
+            "services.gateway.wsgi:app", gateway_port, env, *sizing, gateway_class
+        ) as gateway:
             drive(up, min(200, args.requests), args.concurrency, 5)  # warm both pools
             drive(gateway, min(200, args.requests), args.concurrency, 5)
             results = {
@@ -188,7 +198,8 @@ def main() -> None:
 
     print(
         f"GET {PATH}: {args.requests} requests, {args.concurrency} client threads, "
-        f"gunicorn gthread {args.workers}x{args.threads} per process"
+        f"gunicorn {args.workers} workers per process (upstream gthread x{args.threads}, "
+        f"gateway {WORKER_CLASSES.get('gateway', 'gthread')})"
     )
     print(
         f"{'path':<8} {'ok':>6} {'err':>5} {'req/s':>9} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8}"

@@ -249,7 +249,8 @@ def save_answer(
     except Exception:
         db.session.rollback()
         raise
-    written = connection.execute(_WRITE_ANSWER, {**where, "new_answer": stored, "new_saved_at": now})
+    values = {**where, "new_answer": stored, "new_saved_at": now}
+    written = connection.execute(_WRITE_ANSWER, values)
     if written.rowcount != 1:
         # Only on SQLite, which has no row locks: the read above took none, and a submit or the
         # sweep finalised the session before this write. Its score has been computed without
