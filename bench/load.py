@@ -5,14 +5,16 @@
 
 For each store it starts the platform as `make run` does (bench/stack.py: nginx, gateway, auth,
 content, quiz, Redis, the Celery worker and beat; per-address limits raised for the bench only)
-plus a Flask hello world behind the same nginx and gunicorn settings. Each run then signs up
+plus a Flask hello world behind the same nginx and gunicorn settings, twice: on the gateway's
+gunicorn command (its worker class, gevent) and on the services' (gthread). Each run then signs up
 `--candidates` candidates, starts an interview for each, and drives with wrk (C, one core's
 fraction at most: a Python load tool such as locust would take a core of the two for itself):
 
 - saves: only `PUT /api/quiz/sessions/{id}/answers/{position}`, `--connections` connections;
 - mix: saves 70 %, session reads 20 %, anonymous study list reads 8 %, submits 2 %;
 - study: the anonymous study list (five pages, so nginx's cache is what answers);
-- hello: the hello world through its nginx.
+- hello: each hello world through its nginx (the ratio is printed against both; the goal's
+  figure is the one on the gateway's settings).
 
 Then it reads every session back and counts answers lost (an acknowledged answer not stored)
 or torn (a stored answer that is not one the bench sent, or without its saved_at). It prints
@@ -342,10 +344,14 @@ def one_run(
     record(slots, mix)
     paths = ["-t", "2", "-c", str(conns), "-s", str(WRK_DIR / "paths.lua")]
     study = wrk([*paths, base, "--", *STUDY_PATHS], args.duration)
-    hello = wrk([*paths, stack.hello_url, "--", "/hello"], args.duration)
+    hello = wrk([*paths, stack.hello_urls["hello"], "--", "/hello"], args.duration)
+    threads_hello = wrk([*paths, stack.hello_urls["hello_threads"], "--", "/hello"], args.duration)
     checked, lost, torn = read_back(base, slot_list)
     submit_all(base, {slot.session for slot in slot_list}, {s.session: s.token for s in slot_list})
     hello_rps = hello.requests / hello.duration_s if hello.duration_s else 0.0
+    threads_rps = (
+        threads_hello.requests / threads_hello.duration_s if threads_hello.duration_s else 0.0
+    )
     study_rps = study.requests / study.duration_s if study.duration_s else 0.0
     figures = {
         "saves/s": saves.rate("save"),
@@ -368,6 +374,8 @@ def one_run(
         "study errors": study.failed("get") + study.socket_errors,
         "hello req/s": hello_rps,
         "ratio saves/hello": saves.rate("save") / hello_rps if hello_rps else 0.0,
+        "hello gthread req/s": threads_rps,
+        "ratio saves/hello gthread": saves.rate("save") / threads_rps if threads_rps else 0.0,
         "answers checked": float(checked),
         "lost": float(lost),
         "torn": float(torn),

@@ -44,6 +44,10 @@ BENCH_LIMITS = {
 }
 NGINX_BENCH = {"NGINX_CONN_PER_ADDRESS": "4096", "NGINX_LOGIN_RATE": "1000r/s"}
 HELLO_APP = "bench.hello:app"
+# The reference hello worlds, each behind its own nginx: one on the gateway's gunicorn command
+# (its worker class), one on the services' (gthread), so the ratio can be read against either.
+HELLO_SERVERS = {"hello": "gateway", "hello_threads": "quiz"}
+REFERENCE = frozenset({*HELLO_SERVERS, *(f"{name}_nginx" for name in HELLO_SERVERS)})
 
 
 class PostgresDatabases:
@@ -155,10 +159,10 @@ class BenchStack:
         self.log_dir = workdir / "logs"
         for directory in (self.var_dir, self.log_dir):
             directory.mkdir(parents=True, exist_ok=True)
-        names = ("nginx", "gateway", "auth", "content", "quiz", "redis", "hello", "hello_nginx")
+        names = ("nginx", "gateway", "auth", "content", "quiz", "redis", *sorted(REFERENCE))
         self.topology = Topology(ports=dict(zip(names, free_ports(len(names)), strict=True)))
         self.base_url = self.topology.url("nginx")
-        self.hello_url = self.topology.url("hello_nginx")
+        self.hello_urls = {name: self.topology.url(f"{name}_nginx") for name in HELLO_SERVERS}
         self.redis_url = f"redis://127.0.0.1:{self.topology.ports['redis']}/0"
         self.databases = PostgresDatabases() if store == "postgres" else None
         self.extra_env = dict(extra_env)
@@ -180,12 +184,13 @@ class BenchStack:
         self._start(procdefs.worker())
         self._start(procdefs.beat(self.var_dir))
         self._start(self._nginx("nginx", ports["nginx"], ports["gateway"]))
-        hello = procdefs.ProcessSpec(
-            "hello", (*procdefs.web_argv("gateway")[:-1], HELLO_APP),
-            {"GUNICORN_BIND": f"127.0.0.1:{ports['hello']}"},
-        )  # fmt: skip
-        self._start(hello)
-        self._start(self._nginx("hello_nginx", ports["hello_nginx"], ports["hello"]))
+        for name, like in HELLO_SERVERS.items():
+            hello = procdefs.ProcessSpec(
+                name, (*procdefs.web_argv(like)[:-1], HELLO_APP),
+                {"GUNICORN_BIND": f"127.0.0.1:{ports[name]}"},
+            )  # fmt: skip
+            self._start(hello)
+            self._start(self._nginx(f"{name}_nginx", ports[f"{name}_nginx"], ports[name]))
         wait_until(
             lambda: http_status(f"{self.base_url}/readyz") == 200, READY_TIMEOUT_S, "/readyz"
         )
@@ -202,7 +207,7 @@ class BenchStack:
         groups = [
             p.popen.pid
             for name, p in self.processes.items()
-            if p.popen is not None and name not in ("hello", "hello_nginx")
+            if p.popen is not None and name not in REFERENCE
         ]
         return MemorySampler(groups)
 
@@ -211,7 +216,7 @@ class BenchStack:
         return {
             name: cpu_seconds(p.popen.pid)
             for name, p in self.processes.items()
-            if p.popen is not None and name not in ("hello", "hello_nginx")
+            if p.popen is not None and name not in REFERENCE
         }
 
     def pids(self, name: str) -> list[int]:
