@@ -88,6 +88,11 @@ class WrkResult:
     def rate(self, kind: str) -> float:
         return self.ok(kind) / self.duration_s if self.duration_s else 0.0
 
+    @property
+    def requests_per_s(self) -> float:
+        """Every request wrk completed, whatever its status, per second."""
+        return self.requests / self.duration_s if self.duration_s else 0.0
+
     def percentile(self, kind: str, pct: float) -> float:
         """The latency (ms) under which `pct` % of `kind` requests finished."""
         counts = sorted(self.latency_ms[kind])
@@ -348,11 +353,7 @@ def one_run(
     threads_hello = wrk([*paths, stack.hello_urls["hello_threads"], "--", "/hello"], args.duration)
     checked, lost, torn = read_back(base, slot_list)
     submit_all(base, {slot.session for slot in slot_list}, {s.session: s.token for s in slot_list})
-    hello_rps = hello.requests / hello.duration_s if hello.duration_s else 0.0
-    threads_rps = (
-        threads_hello.requests / threads_hello.duration_s if threads_hello.duration_s else 0.0
-    )
-    study_rps = study.requests / study.duration_s if study.duration_s else 0.0
+    hello_rps, threads_rps = hello.requests_per_s, threads_hello.requests_per_s
     figures = {
         "saves/s": saves.rate("save"),
         "save p50 ms": saves.percentile("save", 50),
@@ -361,7 +362,7 @@ def one_run(
         "save errors": saves.failed("save") + saves.socket_errors,
         **cpu_ms,
         "CPU ms/save all": sum(cpu_ms.values()),
-        "mix req/s": mix.requests / mix.duration_s if mix.duration_s else 0.0,
+        "mix req/s": mix.requests_per_s,
         "mix saves/s": mix.rate("save"),
         "mix save p99 ms": mix.percentile("save", 99),
         "mix read p50 ms": mix.percentile("read", 50),
@@ -369,7 +370,7 @@ def one_run(
         "mix study p99 ms": mix.percentile("study", 99),
         "mix submits": float(mix.ok("submit")),
         "mix errors": sum(mix.failed(k) for k in MIX) + mix.socket_errors,
-        "study req/s": study_rps,
+        "study req/s": study.requests_per_s,
         "study p99 ms": study.percentiles.get(99, float("nan")),
         "study errors": study.failed("get") + study.socket_errors,
         "hello req/s": hello_rps,
