@@ -29,11 +29,14 @@ keepalive = _int("GUNICORN_KEEPALIVE", 75)
 # like a hung worker.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 # Recycle workers now and then so a slow leak never grows unbounded; jitter avoids all workers
-# restarting at once. Not too often: a recycled worker imports the app again, and while it does
-# (a second or more) a service with one worker answers nothing. At 2,000 requests a busy quiz
-# worker restarted every 15 s under the load bench and its p99 became those restarts (see
-# docs/performance.md); memory stays flat well beyond 50,000 requests.
+# restarting at once. Not too often: a recycled worker imports the app again (a second or more),
+# and the requests it held wait for that. With one worker nothing else answers meanwhile: at the
+# load bench's 800 saves/s the lone quiz worker passed 50,000 requests every minute and each
+# recycle was a 1.8 s save (docs/performance.md), so a lone worker is not recycled unless
+# GUNICORN_MAX_REQUESTS says so. Memory stays flat well beyond 50,000 requests.
 max_requests = _int("GUNICORN_MAX_REQUESTS", 50000)
+if workers == 1 and not os.environ.get("GUNICORN_MAX_REQUESTS", "").strip():
+    max_requests = 0
 max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 5000)
 # As long a request line as nginx accepts (its 8k header buffers): longer ones get nginx's
 # problem+json 414, shorter ones reach the app (its 422s), never gunicorn's HTML 414.

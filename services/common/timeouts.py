@@ -10,6 +10,8 @@ from typing import Any
 
 from flask import Flask
 
+from .sqlite_writers import SerialWriterConnection
+
 # Below the gateway's read timeout (25 s) and gunicorn's worker timeout (30 s).
 STATEMENT_TIMEOUT_MS = 10_000
 # A lock held by another transaction (the session row a finalisation holds) is waited on briefly.
@@ -17,7 +19,8 @@ LOCK_TIMEOUT_MS = 5_000
 CONNECT_TIMEOUT_S = 3
 # Waiting for a free connection of the process's pool (SQLAlchemy's default is 30 s).
 POOL_TIMEOUT_S = 5
-# SQLite waits this long for another writer's lock before "database is locked".
+# SQLite waits this long for another writer's lock before "database is locked" (a writer of the
+# same process waits as long for its turn: sqlite_writers.py).
 SQLITE_BUSY_TIMEOUT_S = 5
 
 
@@ -34,7 +37,9 @@ def database_engine_options(url: str) -> dict[str, Any]:
             },
         }
     if url.startswith("sqlite"):
-        return {"connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_S}}
+        return {
+            "connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_S, "factory": SerialWriterConnection}
+        }
     return {}
 
 

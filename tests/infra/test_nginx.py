@@ -197,6 +197,26 @@ def test_gunicorn_reads_request_lines_as_long_as_nginx_does() -> None:
     assert conf["limit_request_line"] == 8190
 
 
+@pytest.mark.parametrize(
+    ("env", "recycled_after"),
+    [
+        ({"GUNICORN_WORKERS": "2"}, 50000),
+        ({"GUNICORN_WORKERS": "1"}, 0),
+        ({"GUNICORN_WORKERS": "1", "GUNICORN_MAX_REQUESTS": "1000"}, 1000),
+    ],
+)
+def test_a_lone_worker_is_recycled_only_when_asked(
+    monkeypatch: pytest.MonkeyPatch, env: dict[str, str], recycled_after: int
+) -> None:
+    # Nothing else would answer while it restarts; with two, the other one does.
+    monkeypatch.delenv("GUNICORN_MAX_REQUESTS", raising=False)
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", "")  # the file sets its own
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    conf = runpy.run_path(str(Path(__file__).parents[2] / "infra" / "gunicorn.conf.py"))
+    assert conf["max_requests"] == recycled_after
+
+
 def test_read_timeout_exceeds_app_timeout_by_five_seconds() -> None:
     gunicorn_timeout = 30
     assert int(DEFAULTS["NGINX_PROXY_READ_TIMEOUT"].rstrip("s")) >= gunicorn_timeout + 5
