@@ -362,6 +362,10 @@ def one_run(
         "save errors": saves.failed("save") + saves.socket_errors,
         **cpu_ms,
         "CPU ms/save all": sum(cpu_ms.values()),
+        # Not ours, so not in "all": what the PostgreSQL server spent on the same cores.
+        "CPU ms/save postgres server": 1000
+        * (cpu_after["postgres"] - cpu_before["postgres"])
+        / max(saves.ok("save"), 1),
         "mix req/s": mix.requests_per_s,
         "mix saves/s": mix.rate("save"),
         "mix save p99 ms": mix.percentile("save", 99),

@@ -68,6 +68,15 @@ class PostgresDatabases:
         )
         return {svc: f"{base}/{name}" for svc, name in self.names.items()}
 
+    def backend_cpu_seconds(self) -> float:
+        """CPU time used so far by the server's backends connected to these databases (0 when
+        the server is not on this machine, whose /proc then does not have them)."""
+        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True, connect_timeout=3) as admin:
+            rows = admin.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = ANY(%s)", [self.created]
+            ).fetchall()
+        return sum(process_cpu_seconds(pid) for (pid,) in rows)
+
     def drop(self) -> None:
         if not self.created:
             return
@@ -109,6 +118,16 @@ class MemorySampler:
 
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by process `pid` alone (0 when it is not here)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        fields = stat[stat.rindex(")") + 2 :].split()
+        return sum(int(x) for x in fields[11:13]) / CLOCK_TICKS
+    except (OSError, ValueError, IndexError):
+        return 0.0
 
 
 def cpu_seconds(group: int) -> float:
@@ -212,12 +231,15 @@ class BenchStack:
         return MemorySampler(groups)
 
     def cpu(self) -> dict[str, float]:
-        """CPU seconds used so far by each platform process (and its children)."""
-        return {
+        """CPU seconds used so far by each platform process (and its children), and by the
+        PostgreSQL backends serving it (`postgres`; 0 on SQLite)."""
+        used = {
             name: cpu_seconds(p.popen.pid)
             for name, p in self.processes.items()
             if p.popen is not None and name not in REFERENCE
         }
+        used["postgres"] = self.databases.backend_cpu_seconds() if self.databases else 0.0
+        return used
 
     def pids(self, name: str) -> list[int]:
         """The pids of process `name` and its children (gunicorn's master and workers)."""
