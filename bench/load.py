@@ -10,7 +10,10 @@ gunicorn command (its worker class, gevent) and on the services' (gthread). Each
 `--candidates` candidates, starts an interview for each, and drives with wrk (C, one core's
 fraction at most: a Python load tool such as locust would take a core of the two for itself):
 
-- saves: only `PUT /api/quiz/sessions/{id}/answers/{position}`, `--connections` connections;
+- saves: only `PUT /api/quiz/sessions/{id}/answers/{position}`, `--connections` connections,
+  each sending its next save as soon as the last is answered (the platform at its limit);
+- paced saves: the same saves offered at `--paced-rate` per second in all (each connection one
+  every connections / rate seconds), latency counted from when each save was due;
 - mix: saves 70 %, session reads 20 %, anonymous study list reads 8 %, submits 2 %;
 - study: the anonymous study list (five pages, so nginx's cache is what answers);
 - hello: each hello world through its nginx (the ratio is printed against both; the goal's
@@ -342,6 +345,12 @@ def one_run(
         for name in ("nginx", "gateway", "quiz", "auth", "redis")
     }
     record(slots, saves)
+    paced = wrk(
+        ["-t", str(conns), "-c", str(conns), "-s", str(WRK_DIR / "paced.lua"), base, "--",
+         str(plan), f"{1000 * conns / args.paced_rate:.3f}"],
+        args.duration,
+    )  # fmt: skip
+    record(slots, paced)
     write_plan(plan, slot_list, conns, submit=True)
     warm_study_cache(base)
     weights = [str(MIX[k]) for k in ("save", "read", "study", "submit")]
@@ -362,6 +371,10 @@ def one_run(
         "save errors": saves.failed("save") + saves.socket_errors,
         **cpu_ms,
         "CPU ms/save all": sum(cpu_ms.values()),
+        "paced saves/s": paced.rate("save"),
+        "paced save p50 ms": paced.percentile("save", 50),
+        "paced save p99 ms": paced.percentile("save", 99),
+        "paced save errors": paced.failed("save") + paced.socket_errors,
         # Not ours, so not in "all": what the PostgreSQL server spent on the same cores.
         "CPU ms/save postgres server": 1000
         * (cpu_after["postgres"] - cpu_before["postgres"])
@@ -530,6 +543,12 @@ def main(argv: list[str] | None = None) -> int:
         help="gunicorn workers per service (make run's default: 1)",
     )
     parser.add_argument("--duration", type=float, default=20.0, help="seconds per scenario")
+    parser.add_argument(
+        "--paced-rate",
+        type=float,
+        default=600.0,
+        help="saves per second offered in the paced scenario (the connections share it)",
+    )
     parser.add_argument(
         "--profile",
         metavar="DIR",
