@@ -12,9 +12,12 @@ import shutil
 import tempfile
 
 
+def _is_set(name: str) -> bool:
+    return bool(os.environ.get(name, "").strip())
+
+
 def _int(name: str, default: int) -> int:
-    raw = os.environ.get(name, "")
-    return int(raw) if raw.strip() else default
+    return int(os.environ[name]) if _is_set(name) else default
 
 
 bind = os.environ.get("GUNICORN_BIND") or f"127.0.0.1:{os.environ.get('PORT', '8000')}"
@@ -35,7 +38,7 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 # recycle was a 1.8 s save (docs/performance.md), so a lone worker is not recycled unless
 # GUNICORN_MAX_REQUESTS says so. Memory stays flat well beyond 50,000 requests.
 max_requests = _int("GUNICORN_MAX_REQUESTS", 50000)
-if workers == 1 and not os.environ.get("GUNICORN_MAX_REQUESTS", "").strip():
+if workers == 1 and not _is_set("GUNICORN_MAX_REQUESTS"):
     max_requests = 0
 max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 5000)
 # As long a request line as nginx accepts (its 8k header buffers): longer ones get nginx's
