@@ -557,6 +557,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--keep-logs", metavar="DIR", help="copy the processes' logs here")
     args = parser.parse_args(argv)  # fmt: skip
+    if args.paced_rate <= 0:
+        parser.error("--paced-rate must be a positive number of saves per second")
     if args.candidates < args.connections:
         parser.error("--candidates must be at least --connections (each connection owns sessions)")
     missing = require_binaries()
