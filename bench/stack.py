@@ -120,12 +120,22 @@ class MemorySampler:
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
+def proc_stat(pid: int | str) -> tuple[str, list[str]]:
+    """(command name, the fields after it) of /proc/<pid>/stat. The name is in parentheses and
+    may hold spaces; raises OSError when the process is gone."""
+    stat = Path("/proc", str(pid), "stat").read_text()
+    return stat[stat.index("(") + 1 : stat.rindex(")")], stat[stat.rindex(")") + 2 :].split()
+
+
+def live_pids() -> list[str]:
+    """Every process id in /proc now."""
+    return [entry.name for entry in os.scandir("/proc") if entry.name.isdigit()]
+
+
 def process_cpu_seconds(pid: int) -> float:
     """CPU time (user + system) used so far by process `pid` alone (0 when it is not here)."""
     try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        fields = stat[stat.rindex(")") + 2 :].split()
-        return sum(int(x) for x in fields[11:13]) / CLOCK_TICKS
+        return sum(int(x) for x in proc_stat(pid)[1][11:13]) / CLOCK_TICKS
     except (OSError, ValueError, IndexError):
         return 0.0
 
@@ -134,12 +144,9 @@ def cpu_seconds(group: int) -> float:
     """CPU time (user + system) used so far by process group `group`, including its children
     that have exited (gunicorn workers recycled by --max-requests)."""
     total = 0
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
+    for pid in live_pids():
         try:
-            stat = Path(entry.path, "stat").read_text()
-            fields = stat[stat.rindex(")") + 2 :].split()
+            fields = proc_stat(pid)[1]
             if int(fields[2]) == group:
                 total += sum(int(x) for x in fields[11:15])  # utime stime cutime cstime
         except (OSError, ValueError, IndexError):
@@ -150,19 +157,14 @@ def cpu_seconds(group: int) -> float:
 def rss_by_pid(groups: set[int]) -> dict[int, tuple[str, int]]:
     """(command name, VmRSS in kB) of each live process whose process group is in `groups`."""
     found: dict[int, tuple[str, int]] = {}
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
+    for pid in live_pids():
         try:
-            stat = Path(entry.path, "stat").read_text()
-            # The command name is in parentheses and may hold spaces; fields follow it.
-            name = stat[stat.index("(") + 1 : stat.rindex(")")]
-            pgrp = int(stat[stat.rindex(")") + 2 :].split()[2])
-            if pgrp not in groups:
+            name, fields = proc_stat(pid)
+            if int(fields[2]) not in groups:
                 continue
-            for line in Path(entry.path, "status").read_text().splitlines():
+            for line in Path("/proc", pid, "status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
-                    found[int(entry.name)] = (name, int(line.split()[1]))
+                    found[int(pid)] = (name, int(line.split()[1]))
         except (OSError, ValueError, IndexError):
             continue
     return found
