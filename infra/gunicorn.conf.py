@@ -77,6 +77,14 @@ def pre_fork(server, worker):  # type: ignore[no-untyped-def]
     prefetch_jwks()
 
 
+def post_worker_init(worker):  # type: ignore[no-untyped-def]
+    """With the app loaded, leave what start-up built out of garbage collection and collect
+    less often (services/common/garbage_collection.py)."""
+    from services.common.garbage_collection import settle_after_startup
+
+    settle_after_startup()
+
+
 def child_exit(server, worker):  # type: ignore[no-untyped-def]
     """Drop a dead worker's live gauges (its counters stay counted)."""
     from prometheus_client import multiprocess
