@@ -78,8 +78,8 @@ def pre_fork(server, worker):  # type: ignore[no-untyped-def]
 
 
 def post_worker_init(worker):  # type: ignore[no-untyped-def]
-    """With the app loaded, leave what start-up built out of garbage collection and collect
-    less often (services/common/garbage_collection.py)."""
+    """With the app loaded, leave what start-up built out of garbage collection
+    (services/common/garbage_collection.py)."""
     from services.common.garbage_collection import settle_after_startup
 
     settle_after_startup()
