@@ -36,7 +36,7 @@ DEFAULT_PUBLIC_URL = "https://localhost:8443"
 CELERY = ["celery", "-A", "services.quiz.worker:celery", "inspect"]
 QUEUES = {"quiz.sweep", "quiz.reports"}
 SWEEP_TASK, REPORT_TASK = "quiz.sweep_overdue_sessions", "quiz.build_report"
-SWEEP_BURST = 8
+SWEEP_BURST = 8  # sweeps sent at once when beat's alone have not reached both scaled workers
 REPORT_BURST = 8  # interviews whose reports are rebuilt at once while two workers run
 # Where compose's `mail` service files each message (one .eml per message).
 MAIL_DIR = "/var/lib/fi/mail"

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import gc
-import runpy
 from collections.abc import Iterator
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
 from services.common.garbage_collection import settle_after_startup
+from tests.infra.gunicorn_settings import load_gunicorn_settings
 
 
 @pytest.fixture(autouse=True)
@@ -41,8 +40,7 @@ def test_cycles_made_after_settling_are_still_collected() -> None:
 def test_every_gunicorn_worker_settles_once_its_app_is_loaded(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", "")  # the file sets its own
-    conf = runpy.run_path(str(Path(__file__).parents[2] / "infra" / "gunicorn.conf.py"))
+    conf = load_gunicorn_settings(monkeypatch)
     gc.unfreeze()
     conf["post_worker_init"](SimpleNamespace())
     assert gc.get_freeze_count() > 0

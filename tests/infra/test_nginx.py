@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import runpy
 from pathlib import Path
 
 import pytest
@@ -22,6 +21,7 @@ from infra.nginx.render import (
     render,
     render_text,
 )
+from tests.infra.gunicorn_settings import load_gunicorn_settings
 
 OVERRIDES = {
     "NGINX_PORT": "18080",
@@ -192,8 +192,10 @@ def test_nginx_errors_are_problem_json_with_request_id(rendered: Path) -> None:
     assert "error_page 414 /__errors/414;" in text
 
 
-def test_gunicorn_reads_request_lines_as_long_as_nginx_does() -> None:
-    conf = runpy.run_path(str(Path(__file__).parents[2] / "infra" / "gunicorn.conf.py"))
+def test_gunicorn_reads_request_lines_as_long_as_nginx_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    conf = load_gunicorn_settings(monkeypatch)
     assert conf["limit_request_line"] == 8190
 
 
@@ -210,10 +212,9 @@ def test_a_lone_worker_is_recycled_only_when_asked(
 ) -> None:
     # Nothing else would answer while it restarts; with two, the other one does.
     monkeypatch.delenv("GUNICORN_MAX_REQUESTS", raising=False)
-    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", "")  # the file sets its own
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    conf = runpy.run_path(str(Path(__file__).parents[2] / "infra" / "gunicorn.conf.py"))
+    conf = load_gunicorn_settings(monkeypatch)
     assert conf["max_requests"] == recycled_after
 
 
