@@ -47,6 +47,13 @@ from werkzeug.serving import make_server
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench.stack import (  # noqa: E402
+    Memory,
+    live_pids,
+    proc_stat,
+    process_cpu_seconds,
+    process_memory,
+)
 from services.common.testing import TokenMinter  # noqa: E402
 from services.quiz import create_app, report_queue  # noqa: E402
 from services.quiz.extensions import db  # noqa: E402
@@ -163,25 +170,31 @@ def wait_until_ready(app: Flask, worker: subprocess.Popen[bytes], timeout_s: flo
     raise SystemExit(f"the worker did not answer a ping within {timeout_s:.0f} s")
 
 
+def pool_pids(pid: int) -> list[int]:
+    """The live pool processes of the worker whose main process is `pid` (its children)."""
+    children = []
+    for candidate in live_pids():
+        try:
+            if proc_stat(candidate)[1][1] == str(pid):
+                children.append(int(candidate))
+        except (OSError, IndexError):
+            continue  # exited meanwhile
+    return sorted(children)
+
+
 def worker_cpu_s(pid: int) -> tuple[float, float] | None:
     """CPU seconds (user + system) used so far by the worker's main process `pid` and by its
     live pool processes, or None without /proc."""
-    proc = Path("/proc")
-    if not (proc / str(pid) / "stat").exists():
+    if not Path("/proc", str(pid), "stat").exists():
         return None
-    tick = os.sysconf("SC_CLK_TCK")
-    main = pool = 0.0
-    for stat in proc.glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue  # exited meanwhile
-        used = (int(fields[11]) + int(fields[12])) / tick
-        if stat.parent.name == str(pid):
-            main += used
-        elif fields[1] == str(pid):
-            pool += used
-    return main, pool
+    return process_cpu_seconds(pid), sum(process_cpu_seconds(child) for child in pool_pids(pid))
+
+
+def worker_memory(pid: int) -> list[tuple[str, Memory]]:
+    """RSS, PSS and private memory of the worker's main process and of each pool process."""
+    named = [("main", pid)] + [(f"pool {n}", child) for n, child in enumerate(pool_pids(pid), 1)]
+    found = [(name, process_memory(each)) for name, each in named]
+    return [(name, memory) for name, memory in found if memory is not None]
 
 
 FRAGMENT, CHART = "page fragment (Jinja)", "progress chart (pygal, flattened)"
@@ -340,6 +353,7 @@ def main() -> None:
         all_ready_s = time.monotonic() - started
         load_after = os.getloadavg()
         worker_cpu_after = worker_cpu_s(worker.pid)
+        memory_after = worker_memory(worker.pid)
         latencies = [(b - r).total_seconds() for r, b in rows if b is not None]
         client = app.test_client()
 
@@ -374,6 +388,17 @@ def main() -> None:
                 f"worker CPU per build: {(main_s + pool_s) * 1000 / len(latencies):.1f} ms "
                 f"(pool processes {pool_s * 1000 / len(latencies):.1f} ms, "
                 f"main process {main_s * 1000 / len(latencies):.1f} ms)"
+            )
+        for name, memory in memory_after:
+            print(
+                f"worker {name} after the burst: RSS {memory.rss_kb / 1024:.1f} MiB, "
+                f"PSS {memory.pss_kb / 1024:.1f} MiB, private {memory.private_kb / 1024:.1f} MiB"
+            )
+        if memory_after:
+            print(
+                "worker in all: PSS "
+                f"{sum(m.pss_kb for _, m in memory_after) / 1024:.1f} MiB, private "
+                f"{sum(m.private_kb for _, m in memory_after) / 1024:.1f} MiB"
             )
         print(
             f"first PDF of a report: {first_pdf_s:.2f} s with the renderer loaded, "

@@ -170,6 +170,33 @@ def rss_by_pid(groups: set[int]) -> dict[int, tuple[str, int]]:
     return found
 
 
+@dataclass(frozen=True)
+class Memory:
+    """What a process holds, in kB: resident, its proportional share of pages shared with other
+    processes (PSS: a page shared by n processes counts 1/n to each) and its own pages alone."""
+
+    rss_kb: int
+    pss_kb: int
+    private_kb: int
+
+
+def process_memory(pid: int | str) -> Memory | None:
+    """RSS, PSS and private memory of process `pid` from /proc/<pid>/smaps_rollup (None when the
+    process is gone or the kernel does not offer the file)."""
+    fields: dict[str, int] = {}
+    try:
+        for line in Path("/proc", str(pid), "smaps_rollup").read_text().splitlines()[1:]:
+            name, _, rest = line.partition(":")
+            fields[name] = int(rest.split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    return Memory(
+        rss_kb=fields.get("Rss", 0),
+        pss_kb=fields.get("Pss", 0),
+        private_kb=fields.get("Private_Clean", 0) + fields.get("Private_Dirty", 0),
+    )
+
+
 class BenchStack:
     """The platform (nginx → gateway → services, Redis, Celery) plus the hello world."""
 

@@ -184,3 +184,26 @@ def test_beat_and_worker_expire_an_overdue_session_through_redis(
     assert any(k.decode().startswith(redis_prefix) for k in client.scan_iter(f"{redis_prefix}*"))
     assert not list(client.scan_iter("quiz.sweep*"))
     client.close()
+
+
+def test_the_worker_freezes_its_heap_just_before_forking_a_pool_process(
+    celery_env: dict[str, str],
+) -> None:
+    # The signal prefork's pool sends in the main process right before each fork.
+    probe = (
+        "import gc\n"
+        "from celery.signals import worker_before_create_process\n"
+        "import services.quiz.worker\n"
+        "before = gc.get_freeze_count()\n"
+        "worker_before_create_process.send(sender=None)\n"
+        "print(before, gc.get_freeze_count(), gc.isenabled())\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], env=celery_env, capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode == 0, out.stderr
+    before, after, enabled = out.stdout.split()[-3:]
+    assert int(before) == 0
+    # The loaded app alone is tens of thousands of objects.
+    assert int(after) > 10_000
+    assert enabled == "True"
