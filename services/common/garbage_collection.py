@@ -1,4 +1,6 @@
-"""Garbage collector settings for a long-running web worker, applied once its app is loaded.
+"""Garbage collector settings for a long-running process, applied once its app is loaded: each
+gunicorn worker (from `post_worker_init`) and the Celery worker's main process (just before it
+forks each pool process, `services/quiz/worker.py`).
 
 A worker's heap is mostly what it imported and built at start (modules, the app, its routes,
 schemas and SQLAlchemy metadata: about 85,000 container objects in the gateway and 140,000 in
@@ -10,7 +12,8 @@ each time, holding the GIL: every thread of the worker stops meanwhile. Under th
 `gc.freeze()` moves everything alive at that point into the permanent generation, which
 collections skip: the same full collections then took at most 15 ms. The thresholds stay
 Python's own; reference counting still frees almost everything a request makes, and cycles made
-later are still collected.
+later are still collected. In a process that forks, frozen objects are also left alone by the
+children's collections, so the pages holding them stay shared instead of being copied.
 """
 
 from __future__ import annotations
