@@ -21,7 +21,9 @@ fraction at most: a Python load tool such as locust would take a core of the two
 
 Then it reads every session back and counts answers lost (an acknowledged answer not stored)
 or torn (a stored answer that is not one the bench sent, or without its saved_at). It prints
-each run and the medians as markdown tables, with the peak RSS of the whole platform.
+each run and the medians as markdown tables, with the peak RSS of the whole platform and its
+peak PSS (every 5 s: pages shared between processes, such as the Celery worker's with its pool
+processes, counted once).
 """
 
 from __future__ import annotations
@@ -398,6 +400,7 @@ def one_run(
         "lost": float(lost),
         "torn": float(torn),
         "peak RSS MiB": memory.peak_kb / 1024,
+        "peak PSS MiB": memory.peak_pss_kb / 1024,
     }
     return figures
 
