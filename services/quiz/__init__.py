@@ -13,6 +13,7 @@ from services.common.factory import create_base_app
 from services.common.settings import require_settings
 
 from . import api, cli
+from .answer_targets import init_answer_targets
 from .celery_app import celery_init_app
 from .clients.content import init_content_client
 from .clock import init_clock
@@ -31,6 +32,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_database(app, db, migrate, __file__)
     init_token_verification(app)
     init_clock(app)
+    init_answer_targets(app)
     init_content_client(app)
     init_study_client(app)
     init_report_queue(app)

@@ -42,11 +42,14 @@ class SessionClock(Protocol):
     def deadline(self) -> dt.datetime: ...
 
 
+def past_grace(deadline: dt.datetime, now: dt.datetime, grace_s: float) -> bool:
+    """True when `now` is past `deadline` plus the grace: no answer is taken any more."""
+    return now > deadline + dt.timedelta(seconds=grace_s)
+
+
 def overdue(session: SessionClock, now: dt.datetime, grace_s: float) -> bool:
     """True when the session is still active although its deadline plus grace has passed."""
-    return session.status == SessionStatus.ACTIVE and now > session.deadline + dt.timedelta(
-        seconds=grace_s
-    )
+    return session.status == SessionStatus.ACTIVE and past_grace(session.deadline, now, grace_s)
 
 
 def finalise_session(

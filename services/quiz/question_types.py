@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from services.common.errors import ValidationFailed
 
@@ -79,23 +79,12 @@ def question_type(name: str) -> QuestionType:
         raise UnknownQuestionType(f"Unknown question type {name!r}.") from None
 
 
-class AnsweredQuestion(Protocol):
-    """What checking an answer reads of a question: a `SessionQuestion`, or the columns the
-    answer save reads."""
-
-    @property
-    def type(self) -> str: ...
-
-    @property
-    def options(self) -> list[dict[str, Any]]: ...
-
-
-def check_answer(question: AnsweredQuestion, answer: Any) -> Any:
-    """The answer to store for `question` (None clears it) or raise `InvalidAnswer`."""
+def check_answer(kind: str, option_ids: Sequence[str], answer: Any) -> Any:
+    """The answer to store for a question of type `kind` with `option_ids` (None clears it), or
+    raise `InvalidAnswer`."""
     if answer is None:
         return None
-    option_ids = [o["id"] for o in question.options]
-    return question_type(question.type).check_answer(answer, option_ids)
+    return question_type(kind).check_answer(answer, option_ids)
 
 
 def answered(answer: Any) -> bool:

@@ -12,11 +12,12 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from services.common.errors import Conflict, NotFound
+from services.common.errors import Conflict, NotFound, ValidationFailed
 
+from .answer_targets import answer_target
 from .clients.content import release_holds
 from .extensions import db
-from .finalising import SessionClock, finalise_session, overdue
+from .finalising import SessionClock, finalise_session, overdue, past_grace
 from .holds import Hold, hold_for
 from .models import FinalisedBy, QuizSession, SessionQuestion, SessionStatus, new_id
 from .question_types import check_answer
@@ -225,116 +226,96 @@ def save_answer(
 ) -> SavedAnswer:
     """Store (or replace) the answer at `position` with the time it was saved.
 
-    The hot path of an interview, in two statements on the session's connection (SQLAlchemy
-    Core: no objects are loaded, so no identity map or flush): one locked read of the session
-    row joined to the one question answered (not the whole snapshot), one update."""
-    # Lock the session row: finalising takes the same lock, so this answer is either stored
-    # before scoring reads the answers or refused (PostgreSQL; SQLite serialises writers).
-    connection = db.session.connection()
-    where = {"in_session": session_id, "at_position": _stored_position(position)}
-    row = connection.execute(_READ_ANSWER_TARGET, where).one_or_none()
-    if row is None or row.user_sub != user_sub:
+    The hot path of an interview, in one statement: what never changes in a session (owner,
+    deadline, each question's type and options) is read once per process (`answer_targets`),
+    so the answer is checked before anything is read, and the update writes it only while the
+    session is still active, holding the session row's lock (`FOR UPDATE` in the update's
+    subquery, on PostgreSQL). Finalising takes the same lock, so an answer is either stored
+    before scoring reads the answers or refused (SQLite serialises writers)."""
+    target = answer_target(session_id)
+    if target is None or target.user_sub != user_sub:
         db.session.rollback()
         raise NotFound("No such session.")
-    locked = AnswerTarget(row.user_sub, row.status, row.deadline, row.type or "", row.options or [])
-    if overdue(locked, now, rules.grace_s):
-        # Still under the lock: this request closes the session, then refuses the answer.
+    if past_grace(target.deadline, now, rules.grace_s):
+        # Closes the session when it is still active, then refuses the answer.
         finalise_session(session_id, SessionStatus.EXPIRED, now, FinalisedBy.ACCESS)
-        raise DeadlinePassed("The time is up; the answer was not saved.")
+        raise _refusal(session_id, user_sub, now, rules)
+    question = target.questions.get(position)
+    if question is None:
+        missing = NotFound(f"The session has no question {position}.")
+        raise _refusal(session_id, user_sub, now, rules, missing)
     try:
-        check_accepting(locked, now, rules.grace_s)
-        if not locked.type:
-            raise NotFound(f"The session has no question {position}.")
-        stored = check_answer(locked, answer)
-    except Exception:
-        db.session.rollback()
-        raise
-    values = {**where, "new_answer": stored, "new_saved_at": now}
-    written = connection.execute(_WRITE_ANSWER, values)
+        stored = check_answer(question.type, question.option_ids, answer)
+    except ValidationFailed as invalid:
+        # A closed session says so first, whatever the answer.
+        raise _refusal(session_id, user_sub, now, rules, invalid) from None
+    values = {
+        "in_session": session_id,
+        "at_position": position,
+        "new_answer": stored,
+        "new_saved_at": now,
+    }
+    written = db.session.connection().execute(_WRITE_ANSWER, values)
     if written.rowcount != 1:
-        # Only on SQLite, which has no row locks: the read above took none, and a submit or the
-        # sweep finalised the session before this write. Its score has been computed without
-        # this answer, so the answer is refused rather than stored after it.
-        db.session.rollback()
-        raise _closed_error(session_id)
+        # Submitted, expired or removed since: its score (if any) was computed without this
+        # answer, so the answer is refused rather than stored after it.
+        raise _refusal(session_id, user_sub, now, rules)
     db.session.commit()
-    return SavedAnswer(position, stored, now, locked.deadline)
+    return SavedAnswer(position, stored, now, target.deadline)
 
 
-def _closed_error(session_id: str) -> Conflict:
-    """The refusal for an answer to a session finalised while it was being saved."""
-    status = db.session.scalar(sa.select(QuizSession.status).where(QuizSession.id == session_id))
+def _refusal(
+    session_id: str,
+    user_sub: str,
+    now: dt.datetime,
+    rules: Rules,
+    otherwise: Exception | None = None,
+) -> Exception:
+    """Why an answer to `session_id` was not saved, from the session as stored now: gone (404),
+    closed or past its time (409, `check_accepting`), or else `otherwise`."""
+    row = db.session.execute(
+        sa.select(QuizSession.user_sub, QuizSession.status, QuizSession.deadline).where(
+            QuizSession.id == session_id
+        )
+    ).one_or_none()
     db.session.rollback()
-    if status == SessionStatus.EXPIRED:
-        return DeadlinePassed("The time is up; the answer was not saved.")
-    return SessionClosed("The session has been submitted; the answer was not saved.")
+    if row is None or row.user_sub != user_sub:
+        return NotFound("No such session.")
+    try:
+        check_accepting(row, now, rules.grace_s)
+    except Conflict as refused:
+        return refused
+    return otherwise or SessionClosed("The session has been submitted; the answer was not saved.")
 
 
-@dataclass(frozen=True)
-class AnswerTarget:
-    """What saving an answer reads under the session's lock: the session's owner and clock, the
-    answered question's type and options (empty when the session has no such question)."""
+def _write_answer_statement() -> sa.Update:
+    """The update of an answer save, built once (parameters `in_session`, `at_position`,
+    `new_answer`, `new_saved_at`).
 
-    user_sub: str
-    status: SessionStatus
-    deadline: dt.datetime
-    type: str
-    options: list[dict[str, Any]]
-
-
-def _answer_statements() -> tuple[sa.Select[Any], sa.Update]:
-    """The two statements of an answer save, built once (parameters `in_session`,
-    `at_position`; the update also `new_answer`, `new_saved_at`).
-
-    The read: `AnswerTarget`'s columns, the session row locked (`FOR UPDATE OF quiz_sessions`);
-    the question is outer-joined, so its columns are None when there is no such position."""
+    It writes only while the session is still active, and locks the session row first
+    (`FOR UPDATE` in the subquery; SQLite has no such clause and needs none, its writers take
+    turns): finalising claims the session with an update of its status, so an answer either
+    lands before scoring reads the answers or not at all."""
     sessions, questions = QuizSession.__table__, SessionQuestion.__table__
     session_id = sa.bindparam("in_session", type_=sessions.c.id.type)
     position = sa.bindparam("at_position", type_=questions.c.position.type)
-    read = (
-        sa.select(
-            sessions.c.user_sub,
-            sessions.c.status,
-            sessions.c.deadline,
-            questions.c.type,
-            questions.c.options,
-        )
-        .select_from(
-            sessions.outerjoin(
-                questions,
-                sa.and_(questions.c.session_id == sessions.c.id, questions.c.position == position),
-            )
-        )
-        .where(sessions.c.id == session_id)
-        .with_for_update(of=sessions)
+    still_active = (
+        sa.select(sessions.c.id)
+        .where(sessions.c.id == session_id, sessions.c.status == SessionStatus.ACTIVE)
+        .with_for_update()
     )
-    # Written only while the session is still active: finalising claims the session with an
-    # update of its status first, so an answer either lands before scoring reads it or not at
-    # all, on SQLite too (where the read's FOR UPDATE is not supported and takes no lock).
-    still_active = sa.exists().where(
-        sessions.c.id == session_id, sessions.c.status == SessionStatus.ACTIVE
-    )
-    write = (
+    return (
         questions.update()
         .where(questions.c.session_id == session_id, questions.c.position == position)
-        .where(still_active)
+        .where(questions.c.session_id.in_(still_active))
         .values(
             answer=sa.bindparam("new_answer", type_=questions.c.answer.type),
             saved_at=sa.bindparam("new_saved_at", type_=questions.c.saved_at.type),
         )
     )
-    return read, write
 
 
-_READ_ANSWER_TARGET, _WRITE_ANSWER = _answer_statements()
-# The largest position the column holds (a 32-bit integer): a URL may name any number.
-MAX_POSITION = 2**31 - 1
-
-
-def _stored_position(position: int) -> int:
-    """`position`, or 0 (which no question has) when the column could not hold it: a number
-    past its range names no question, it must not make the database refuse the statement."""
-    return position if 0 < position <= MAX_POSITION else 0
+_WRITE_ANSWER = _write_answer_statement()
 
 
 def check_accepting(session: SessionClock, now: dt.datetime, grace_s: float) -> None:
@@ -344,7 +325,7 @@ def check_accepting(session: SessionClock, now: dt.datetime, grace_s: float) -> 
         raise DeadlinePassed("The time is up; the answer was not saved.")
     if session.status != SessionStatus.ACTIVE:
         raise SessionClosed("The session has been submitted; the answer was not saved.")
-    if now > session.deadline + dt.timedelta(seconds=grace_s):
+    if past_grace(session.deadline, now, grace_s):
         raise DeadlinePassed("The time is up; the answer was not saved.")
 
 
