@@ -44,7 +44,8 @@ class AnswerTargets:
     """`AnswerTarget`s of the sessions this process has saved answers to, read on first use.
 
     Bounded: past `max_entries` sessions the map starts afresh (a session read again costs one
-    query). A session that does not exist is not remembered."""
+    query); a session of 10 questions takes about 1.8 KiB, so the default bound is about 7 MiB
+    per process. A session that does not exist is not remembered."""
 
     def __init__(self, max_entries: int = MAX_SESSIONS) -> None:
         self.max_entries = max_entries
