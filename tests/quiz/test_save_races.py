@@ -4,6 +4,7 @@ stored after the score was computed without it (on SQLite, which has no row lock
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -20,31 +21,55 @@ def _short_question(session: dict[str, Any]) -> int:
     return next(q["position"] for q in session["questions"] if q["type"] == "short")
 
 
-def test_an_answer_racing_a_submit_is_scored_or_refused(
-    app: Flask, candidate: Candidate, monkeypatch: pytest.MonkeyPatch, db_backend: str
-) -> None:
+@dataclass
+class OtherTab:
+    """The candidate's other tab, submitting the session from a thread of its own."""
+
+    candidate: Candidate
+    session_id: str
+    submits: list[Any] = field(default_factory=list)
+    threads: list[threading.Thread] = field(default_factory=list)
+
+    def submit(self) -> None:
+        """Start the submit and give it 2 s (it may be waiting for the save)."""
+        thread = threading.Thread(target=lambda: self.submits.append(self._submit()))
+        thread.start()
+        thread.join(2.0)
+        self.threads.append(thread)
+
+    def _submit(self) -> Any:
+        return self.candidate.submit(self.session_id)
+
+    def submitted(self) -> Any:
+        """The submit's response, once it has finished."""
+        self.threads[0].join(30)
+        return self.submits[0]
+
+
+def _start(app: Flask, candidate: Candidate) -> tuple[dict[str, Any], int, OtherTab]:
+    """A session, its short question's position, and a second tab of the same candidate."""
     started = candidate.start(topics=["routing"], question_count=5, time_limit_s=300)
     session = started.get_json()
-    position = _short_question(session)
-    submitter = Candidate(app.test_client(), candidate.minter, sub=candidate.sub)
-    submits: list[Any] = []
-    threads: list[threading.Thread] = []
+    tab = Candidate(app.test_client(), candidate.minter, sub=candidate.sub)
+    return session, _short_question(session), OtherTab(tab, session["id"])
+
+
+def test_an_answer_racing_a_submit_is_scored_or_refused(
+    app: Flask, candidate: Candidate, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    session, position, other_tab = _start(app, candidate)
     check_answer = sessions.check_answer
 
     def submit_in_between(*args: Any) -> Any:
         # After the save has checked the answer, before its write: the candidate's other tab
         # submits, and finishes first (the save holds no lock yet).
-        thread = threading.Thread(target=lambda: submits.append(submitter.submit(session["id"])))
-        thread.start()
-        thread.join(2.0)
-        threads.append(thread)
+        other_tab.submit()
         return check_answer(*args)
 
     monkeypatch.setattr(sessions, "check_answer", submit_in_between)
     saved = candidate.put_answer(session["id"], position, "url_for")
-    threads[0].join(30)
 
-    assert submits[0].status_code == 200
+    assert other_tab.submitted().status_code == 200
     result = candidate.get(f"/sessions/{session['id']}/result").get_json()
     question = result["questions"][position - 1]
     if saved.status_code == 200:
@@ -63,14 +88,9 @@ def test_an_answer_racing_a_submit_is_scored_or_refused(
 
 
 def test_a_submit_arriving_while_an_answer_is_written_waits_and_scores_it(
-    app: Flask, candidate: Candidate, db_backend: str
+    app: Flask, candidate: Candidate
 ) -> None:
-    started = candidate.start(topics=["routing"], question_count=5, time_limit_s=300)
-    session = started.get_json()
-    position = _short_question(session)
-    submitter = Candidate(app.test_client(), candidate.minter, sub=candidate.sub)
-    submits: list[Any] = []
-    threads: list[threading.Thread] = []
+    session, position, other_tab = _start(app, candidate)
     saver = threading.get_ident()
 
     def submit_after_the_write(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
@@ -79,10 +99,7 @@ def test_a_submit_arriving_while_an_answer_is_written_waits_and_scores_it(
         writes_answer = statement.startswith("UPDATE quiz_session_questions")
         if threading.get_ident() != saver or not writes_answer:
             return
-        thread = threading.Thread(target=lambda: submits.append(submitter.submit(session["id"])))
-        thread.start()
-        thread.join(2.0)
-        threads.append(thread)
+        other_tab.submit()
 
     with app.app_context():
         engine = db.engine
@@ -91,10 +108,9 @@ def test_a_submit_arriving_while_an_answer_is_written_waits_and_scores_it(
         saved = candidate.put_answer(session["id"], position, "url_for")
     finally:
         sa.event.remove(engine, "after_cursor_execute", submit_after_the_write)
-    threads[0].join(30)
 
     assert saved.status_code == 200
-    assert submits[0].status_code == 200
+    assert other_tab.submitted().status_code == 200
     result = candidate.get(f"/sessions/{session['id']}/result").get_json()
     assert result["questions"][position - 1]["answer"] == "url_for"
     assert result["score"] == 1.0
